@@ -1,0 +1,1 @@
+build/obj/frontend/main.o: frontend/main.c

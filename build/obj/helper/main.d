@@ -1,0 +1,1 @@
+build/obj/helper/main.o: helper/main.c

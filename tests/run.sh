@@ -1,0 +1,47 @@
+#!/bin/sh
+# Run every test and end with one line "N passed, N failed".
+#
+# Unit tests: every program in build/tests and build-san/tests (the
+# ASan+UBSan build).  Integration tests: every tests/integration/*.sh.
+# Each prints TAP ("ok N - ..." / "not ok N - ..."); a program that exits
+# non-zero without reporting a failure counts as one failure.
+# VFSD_TESTS=pattern limits the run to test names matching the pattern.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$(mktemp -d /tmp/vfsd-check.XXXXXX)
+pass=0; fail=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+run_one() { # name command...
+	name=$1; shift
+	case "$name" in *${VFSD_TESTS:-}*) ;; *) return ;; esac
+	out="$log/$(echo "$name" | tr '/' '_').log"
+	"$@" >"$out" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited $rc" >>"$out"
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$f" -eq 0 ]; then
+		echo "PASS $name ($p)"
+	else
+		echo "FAIL $name ($p passed, $f failed) - log: $out"
+		grep -B2 -A6 '^not ok' "$out" | head -40 | sed 's/^/    /'
+	fi
+}
+
+for t in build/tests/*; do
+	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+done
+for t in build-san/tests/*; do
+	[ -x "$t" ] && run_one "asan/$(basename "$t")" "$t"
+done
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] && run_one "$(basename "$t" .sh)" sh "$t"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

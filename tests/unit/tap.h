@@ -1,0 +1,26 @@
+/* tap.h - a tiny TAP harness for the C unit tests.
+ *
+ * ok(cond, fmt...) prints "ok N - ..." or "not ok N - ..."; tap_done()
+ * prints the plan and returns the exit status (1 if anything failed).
+ * tests/run.sh counts the ok / not ok lines of every test program. */
+#ifndef VFSD_TAP_H
+#define VFSD_TAP_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* tap.c */
+int ok_(int cond, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int tap_done(void);
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Compare two byte strings; on mismatch print both in hex as a diagnostic. */
+int tap_mem_eq(const void *got, size_t glen, const void *want, size_t wlen);
+
+#define ok(cond, ...) ok_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...) \
+	ok_(tap_is_int_((long long)(got), (long long)(want)), __FILE__, \
+	    __LINE__, __VA_ARGS__)
+int tap_is_int_(long long got, long long want);
+
+#endif
