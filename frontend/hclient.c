@@ -1,0 +1,775 @@
+/* hclient.c - client of the helper protocol (see hclient.h).
+ *
+ * Calls are synchronous for the caller and concurrent on the wire: every
+ * request gets a fresh id and parks on its own condition variable in a
+ * table of pending calls; one receiver thread routes each response (and
+ * the descriptor riding with it) to the call with that id.  If the helper
+ * goes away, every pending and future call fails with EIO. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/frame.h"
+#include "common/log.h"
+#include "frontend/hclient.h"
+#include "proto/vfsd.pb-c.h"
+
+#define HC_BUCKETS 256
+#define HC_PROTO_VERSION 1
+
+struct pending {
+	uint64_t id;
+	pthread_cond_t cv;
+	bool done;
+	Vfsd__Response *rsp;
+	int fd;
+	struct pending *next;
+};
+
+struct hclient {
+	int sock;
+	pthread_t rx;
+	pthread_mutex_t mu;
+	uint64_t next_id;
+	bool dead;
+	struct pending *bucket[HC_BUCKETS];
+};
+
+/* Caller holds mu. Unlinks and returns the pending call with id. */
+static struct pending *
+take_pending(struct hclient *hc, uint64_t id)
+{
+	struct pending **pp = &hc->bucket[id % HC_BUCKETS];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->id == id) {
+			struct pending *p = *pp;
+			*pp = p->next;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Caller holds mu. */
+static void
+fail_all(struct hclient *hc)
+{
+	hc->dead = true;
+	for (int i = 0; i < HC_BUCKETS; i++) {
+		while (hc->bucket[i]) {
+			struct pending *p = hc->bucket[i];
+			hc->bucket[i] = p->next;
+			p->done = true;
+			pthread_cond_signal(&p->cv);
+		}
+	}
+}
+
+static void *
+rx_main(void *arg)
+{
+	struct hclient *hc = arg;
+	uint8_t *buf = malloc(FRAME_MAX);
+	const char *why = "helper closed the connection";
+
+	while (buf) {
+		size_t len;
+		int fd, r = frame_recv(hc->sock, buf, FRAME_MAX, &len, &fd);
+		Vfsd__Response *rsp;
+		struct pending *p;
+
+		if (r != 0) {
+			if (r < 0)
+				why = "bad frame from helper";
+			break;
+		}
+		rsp = vfsd__response__unpack(NULL, len, buf);
+		if (rsp == NULL || (fd >= 0) != (rsp->has_has_fd && rsp->has_fd)) {
+			if (fd >= 0)
+				close(fd);
+			if (rsp)
+				vfsd__response__free_unpacked(rsp, NULL);
+			why = "undecodable response from helper";
+			break;
+		}
+		pthread_mutex_lock(&hc->mu);
+		p = take_pending(hc, rsp->id);
+		if (p) {
+			p->rsp = rsp;
+			p->fd = fd;
+			p->done = true;
+			pthread_cond_signal(&p->cv);
+		}
+		pthread_mutex_unlock(&hc->mu);
+		if (p == NULL) {
+			if (fd >= 0)
+				close(fd);
+			vfsd__response__free_unpacked(rsp, NULL);
+			why = "response for an unknown request";
+			break;
+		}
+	}
+	free(buf);
+	pthread_mutex_lock(&hc->mu);
+	if (!hc->dead)
+		log_warnx("helper connection lost (%s); failing all requests "
+		    "with EIO", why);
+	fail_all(hc);
+	pthread_mutex_unlock(&hc->mu);
+	return NULL;
+}
+
+/* Send req and wait for its response.  On success *rsp must be freed with
+ * vfsd__response__free_unpacked; *fd (if not NULL) receives a descriptor
+ * or -1.  Returns 0, -errno from the helper, or -EIO. */
+static int
+call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
+    Vfsd__Response **rsp, int *fd)
+{
+	struct pending p = { .fd = -1 };
+	uint8_t stackbuf[512], *buf = stackbuf;
+	size_t len = vfsd__request__get_packed_size(req);
+	int r;
+
+	*rsp = NULL;
+	if (fd)
+		*fd = -1;
+	if (len > FRAME_MAX)
+		return -E2BIG;
+	if (len > sizeof(stackbuf) && (buf = malloc(len)) == NULL)
+		return -ENOMEM;
+	pthread_cond_init(&p.cv, NULL);
+	pthread_mutex_lock(&hc->mu);
+	if (hc->dead) {
+		pthread_mutex_unlock(&hc->mu);
+		r = -EIO;
+		goto out;
+	}
+	p.id = req->id = ++hc->next_id;
+	p.next = hc->bucket[p.id % HC_BUCKETS];
+	hc->bucket[p.id % HC_BUCKETS] = &p;
+	pthread_mutex_unlock(&hc->mu);
+
+	vfsd__request__pack(req, buf);
+	r = frame_send(hc->sock, buf, len, -1);
+	pthread_mutex_lock(&hc->mu);
+	if (r < 0) {
+		take_pending(hc, p.id);
+		pthread_mutex_unlock(&hc->mu);
+		r = -EIO;
+		goto out;
+	}
+	while (!p.done)
+		pthread_cond_wait(&p.cv, &hc->mu);
+	pthread_mutex_unlock(&hc->mu);
+	if (p.rsp == NULL) {
+		r = -EIO;
+		goto out;
+	}
+	if (p.rsp->error != 0) {
+		r = (p.rsp->error > 0 && p.rsp->error < 4096) ? -p.rsp->error : -EIO;
+	} else if (p.rsp->result_case != want) {
+		log_warnx("helper answered request %d with result %d",
+		    (int)req->op_case, (int)p.rsp->result_case);
+		r = -EIO;
+	} else {
+		r = 0;
+	}
+	if (r < 0) {
+		if (p.fd >= 0)
+			close(p.fd);
+		vfsd__response__free_unpacked(p.rsp, NULL);
+	} else {
+		*rsp = p.rsp;
+		if (fd)
+			*fd = p.fd;
+		else if (p.fd >= 0)
+			close(p.fd);
+	}
+out:
+	pthread_cond_destroy(&p.cv);
+	if (buf != stackbuf)
+		free(buf);
+	return r;
+}
+
+int
+hclient_start(int sock, struct hclient **out, struct hinfo *info)
+{
+	struct hclient *hc = calloc(1, sizeof(*hc));
+	Vfsd__Request req = VFSD__REQUEST__INIT;
+	Vfsd__HelloReq hello = VFSD__HELLO_REQ__INIT;
+	Vfsd__Response *rsp;
+	int r;
+
+	if (hc == NULL)
+		return -ENOMEM;
+	hc->sock = sock;
+	pthread_mutex_init(&hc->mu, NULL);
+	if (pthread_create(&hc->rx, NULL, rx_main, hc) != 0) {
+		free(hc);
+		return -EAGAIN;
+	}
+	hello.version = HC_PROTO_VERSION;
+	req.op_case = VFSD__REQUEST__OP_HELLO;
+	req.hello = &hello;
+	r = call(hc, &req, VFSD__RESPONSE__RESULT_HELLO, &rsp, NULL);
+	if (r < 0) {
+		hclient_stop(hc);
+		return r;
+	}
+	info->model = rsp->hello->model;
+	info->readonly = rsp->hello->readonly;
+	info->bsize = rsp->hello->iounit_bsize;
+	vfsd__response__free_unpacked(rsp, NULL);
+	*out = hc;
+	return 0;
+}
+
+void
+hclient_stop(struct hclient *hc)
+{
+	if (hc == NULL)
+		return;
+	/* Wake the receiver: the helper sees EOF and exits, we see EOF. */
+	shutdown(hc->sock, SHUT_RDWR);
+	pthread_join(hc->rx, NULL);
+	pthread_mutex_destroy(&hc->mu);
+	free(hc);
+}
+
+bool
+hclient_dead(struct hclient *hc)
+{
+	bool d;
+
+	pthread_mutex_lock(&hc->mu);
+	d = hc->dead;
+	pthread_mutex_unlock(&hc->mu);
+	return d;
+}
+
+/* ---- conversions ---- */
+
+static void
+attr_from_pb(const Vfsd__Attr *a, struct hattr *h)
+{
+	if (h == NULL)
+		return;
+	h->qid_path = a->qid_path;
+	h->mode = a->mode;
+	h->uid = a->uid;
+	h->gid = a->gid;
+	h->nlink = a->nlink;
+	h->rdev = a->rdev;
+	h->size = a->size;
+	h->blksize = a->blksize;
+	h->blocks = a->blocks;
+	h->atime_sec = a->atime_sec;
+	h->atime_nsec = a->atime_nsec;
+	h->mtime_sec = a->mtime_sec;
+	h->mtime_nsec = a->mtime_nsec;
+	h->ctime_sec = a->ctime_sec;
+	h->ctime_nsec = a->ctime_nsec;
+	h->gen = a->gen;
+	h->has_gen = a->has_gen;
+}
+
+/* A request envelope with the caller's credentials. */
+struct env {
+	Vfsd__Request req;
+	Vfsd__Cred cred;
+};
+
+static void
+env_init(struct env *e, const struct hcred *cr)
+{
+	vfsd__request__init(&e->req);
+	vfsd__cred__init(&e->cred);
+	if (cr) {
+		e->cred.uid = cr->uid;
+		e->cred.gid = cr->gid;
+		e->cred.n_groups = (size_t)cr->ngroups;
+		e->cred.groups = (uint32_t *)(uintptr_t)cr->groups;
+		e->req.cred = &e->cred;
+	}
+}
+
+static ProtobufCBinaryData
+bytes_of(const char *s)
+{
+	ProtobufCBinaryData b = { strlen(s), (uint8_t *)(uintptr_t)s };
+	return b;
+}
+
+#define ENV(e, cr, field, CASE, msg) do {				\
+	env_init(&(e), (cr));						\
+	(e).req.op_case = VFSD__REQUEST__OP_##CASE;			\
+	(e).req.field = &(msg);						\
+} while (0)
+
+#define RESULT(CASE) VFSD__RESPONSE__RESULT_##CASE
+
+/* ---- stubs, one per helper operation ---- */
+
+int
+helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
+    uint64_t *h, struct hattr *attr)
+{
+	Vfsd__AttachReq m = VFSD__ATTACH_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.aname = bytes_of(aname);
+	ENV(e, cr, attach, ATTACH, m);
+	if ((r = call(hc, &e.req, RESULT(ATTACH), &rsp, NULL)) < 0)
+		return r;
+	*h = rsp->attach->handle;
+	attr_from_pb(rsp->attach->attr, attr);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    int nwname, const char *const *names, struct hattr *attrs, int *nwalked,
+    int *walk_errno, uint64_t *h, uint64_t *parent)
+{
+	Vfsd__WalkReq m = VFSD__WALK_REQ__INIT;
+	ProtobufCBinaryData nb[HCLIENT_MAX_WALK];
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	if (nwname < 1 || nwname > HCLIENT_MAX_WALK)
+		return -EINVAL;
+	for (int i = 0; i < nwname; i++)
+		nb[i] = bytes_of(names[i]);
+	m.dir = dir;
+	m.n_names = (size_t)nwname;
+	m.names = nb;
+	ENV(e, cr, walk, WALK, m);
+	if ((r = call(hc, &e.req, RESULT(WALK), &rsp, NULL)) < 0)
+		return r;
+	const Vfsd__WalkRep *w = rsp->walk;
+	if (w->n_attrs == 0 || w->n_attrs > (size_t)nwname ||
+	    (w->n_attrs == (size_t)nwname) != w->has_handle) {
+		vfsd__response__free_unpacked(rsp, NULL);
+		return -EIO;
+	}
+	*nwalked = (int)w->n_attrs;
+	for (size_t i = 0; i < w->n_attrs; i++)
+		attr_from_pb(w->attrs[i], &attrs[i]);
+	*walk_errno = w->has_walk_errno ? w->walk_errno : 0;
+	*h = w->has_handle ? w->handle : 0;
+	*parent = w->has_parent ? w->parent : 0;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_release(struct hclient *hc, const uint64_t *handles, int n)
+{
+	Vfsd__ReleaseReq m = VFSD__RELEASE_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.n_handles = (size_t)n;
+	m.handles = (uint64_t *)(uintptr_t)handles;
+	ENV(e, NULL, release, RELEASE, m);
+	if ((r = call(hc, &e.req, RESULT(RELEASE), &rsp, NULL)) < 0)
+		return r;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_getattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    struct hattr *attr)
+{
+	Vfsd__GetattrReq m = VFSD__GETATTR_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	ENV(e, cr, getattr, GETATTR, m);
+	if ((r = call(hc, &e.req, RESULT(GETATTR), &rsp, NULL)) < 0)
+		return r;
+	attr_from_pb(rsp->getattr->attr, attr);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_setattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    const struct hsetattr *sa)
+{
+	Vfsd__SetattrReq m = VFSD__SETATTR_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	m.valid = sa->valid;
+	m.has_mode = true; m.mode = sa->mode;
+	m.has_uid = (sa->valid & 0x2) != 0; m.uid = sa->uid;
+	m.has_gid = (sa->valid & 0x4) != 0; m.gid = sa->gid;
+	m.has_size = true; m.size = sa->size;
+	m.has_atime_sec = m.has_atime_nsec = true;
+	m.atime_sec = sa->atime_sec; m.atime_nsec = sa->atime_nsec;
+	m.has_mtime_sec = m.has_mtime_nsec = true;
+	m.mtime_sec = sa->mtime_sec; m.mtime_nsec = sa->mtime_nsec;
+	ENV(e, cr, setattr, SETATTR, m);
+	if ((r = call(hc, &e.req, RESULT(SETATTR), &rsp, NULL)) < 0)
+		return r;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_open(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    uint32_t flags, int *fd, struct hattr *attr, uint32_t *iounit)
+{
+	Vfsd__OpenReq m = VFSD__OPEN_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	m.flags = flags;
+	ENV(e, cr, open, OPEN, m);
+	if ((r = call(hc, &e.req, RESULT(OPEN), &rsp, fd)) < 0)
+		return r;
+	if (*fd < 0) {
+		vfsd__response__free_unpacked(rsp, NULL);
+		return -EIO;
+	}
+	attr_from_pb(rsp->open->attr, attr);
+	if (iounit)
+		*iounit = rsp->open->iounit;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_create(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    const char *name, uint32_t flags, uint32_t mode, uint32_t gid,
+    uint64_t *h, int *fd, struct hattr *attr, uint32_t *iounit)
+{
+	Vfsd__CreateReq m = VFSD__CREATE_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.dir = dir;
+	m.name = bytes_of(name);
+	m.flags = flags;
+	m.mode = mode;
+	m.gid = gid;
+	ENV(e, cr, create, CREATE, m);
+	if ((r = call(hc, &e.req, RESULT(CREATE), &rsp, fd)) < 0)
+		return r;
+	if (*fd < 0) {
+		/* The node exists but we cannot use it: give the handle back. */
+		uint64_t lost = rsp->create->handle;
+		vfsd__response__free_unpacked(rsp, NULL);
+		helper_release(hc, &lost, 1);
+		return -EIO;
+	}
+	*h = rsp->create->handle;
+	attr_from_pb(rsp->create->attr, attr);
+	if (iounit)
+		*iounit = rsp->create->iounit;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_mkdir(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    const char *name, uint32_t mode, uint32_t gid, struct hattr *attr)
+{
+	Vfsd__MkdirReq m = VFSD__MKDIR_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.dir = dir;
+	m.name = bytes_of(name);
+	m.mode = mode;
+	m.gid = gid;
+	ENV(e, cr, mkdir, MKDIR, m);
+	if ((r = call(hc, &e.req, RESULT(MKDIR), &rsp, NULL)) < 0)
+		return r;
+	attr_from_pb(rsp->mkdir->attr, attr);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_symlink(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    const char *name, const char *target, uint32_t gid, struct hattr *attr)
+{
+	Vfsd__SymlinkReq m = VFSD__SYMLINK_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.dir = dir;
+	m.name = bytes_of(name);
+	m.target = bytes_of(target);
+	m.gid = gid;
+	ENV(e, cr, symlink, SYMLINK, m);
+	if ((r = call(hc, &e.req, RESULT(SYMLINK), &rsp, NULL)) < 0)
+		return r;
+	attr_from_pb(rsp->symlink->attr, attr);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+int
+helper_mknod(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    const char *name, uint32_t mode, uint32_t major, uint32_t minor,
+    uint32_t gid, struct hattr *attr)
+{
+	Vfsd__MknodReq m = VFSD__MKNOD_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.dir = dir;
+	m.name = bytes_of(name);
+	m.mode = mode;
+	m.major = major;
+	m.minor = minor;
+	m.gid = gid;
+	ENV(e, cr, mknod, MKNOD, m);
+	if ((r = call(hc, &e.req, RESULT(MKNOD), &rsp, NULL)) < 0)
+		return r;
+	attr_from_pb(rsp->mknod->attr, attr);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+/* Operations whose response carries nothing but success. */
+static int
+call_void(struct hclient *hc, struct env *e, Vfsd__Response__ResultCase want)
+{
+	Vfsd__Response *rsp;
+	int r = call(hc, &e->req, want, &rsp, NULL);
+
+	if (r == 0)
+		vfsd__response__free_unpacked(rsp, NULL);
+	return r;
+}
+
+int
+helper_link(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    uint64_t dir, const char *name)
+{
+	Vfsd__LinkReq m = VFSD__LINK_REQ__INIT;
+	struct env e;
+
+	m.handle = h;
+	m.dir = dir;
+	m.name = bytes_of(name);
+	ENV(e, cr, link, LINK, m);
+	return call_void(hc, &e, RESULT(LINK));
+}
+
+int
+helper_renameat(struct hclient *hc, const struct hcred *cr, uint64_t olddir,
+    const char *oldname, uint64_t newdir, const char *newname)
+{
+	Vfsd__RenameatReq m = VFSD__RENAMEAT_REQ__INIT;
+	struct env e;
+
+	m.olddir = olddir;
+	m.oldname = bytes_of(oldname);
+	m.newdir = newdir;
+	m.newname = bytes_of(newname);
+	ENV(e, cr, renameat, RENAMEAT, m);
+	return call_void(hc, &e, RESULT(RENAMEAT));
+}
+
+int
+helper_unlinkat(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    const char *name, uint32_t flags)
+{
+	Vfsd__UnlinkatReq m = VFSD__UNLINKAT_REQ__INIT;
+	struct env e;
+
+	m.dir = dir;
+	m.name = bytes_of(name);
+	m.flags = flags;
+	ENV(e, cr, unlinkat, UNLINKAT, m);
+	return call_void(hc, &e, RESULT(UNLINKAT));
+}
+
+int
+helper_rename(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    uint64_t olddir, const char *oldname, uint64_t newdir,
+    const char *newname)
+{
+	Vfsd__RenameReq m = VFSD__RENAME_REQ__INIT;
+	struct env e;
+
+	m.handle = h;
+	m.olddir = olddir;
+	m.oldname = bytes_of(oldname);
+	m.newdir = newdir;
+	m.newname = bytes_of(newname);
+	ENV(e, cr, rename, RENAME, m);
+	return call_void(hc, &e, RESULT(RENAME));
+}
+
+int
+helper_remove(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    uint64_t dir, const char *name)
+{
+	Vfsd__RemoveReq m = VFSD__REMOVE_REQ__INIT;
+	struct env e;
+
+	m.handle = h;
+	m.dir = dir;
+	m.name = bytes_of(name);
+	ENV(e, cr, remove, REMOVE, m);
+	return call_void(hc, &e, RESULT(REMOVE));
+}
+
+int
+helper_readlink(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    char *target, size_t cap)
+{
+	Vfsd__ReadlinkReq m = VFSD__READLINK_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	ENV(e, cr, readlink, READLINK, m);
+	if ((r = call(hc, &e.req, RESULT(READLINK), &rsp, NULL)) < 0)
+		return r;
+	size_t len = rsp->readlink->target.len;
+	if (cap == 0 || len >= cap) {
+		r = -ENAMETOOLONG;
+	} else {
+		memcpy(target, rsp->readlink->target.data, len);
+		target[len] = '\0';
+		r = (int)len;
+	}
+	vfsd__response__free_unpacked(rsp, NULL);
+	return r;
+}
+
+int
+helper_statfs(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    struct hstatfs *st)
+{
+	Vfsd__StatfsReq m = VFSD__STATFS_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	ENV(e, cr, statfs, STATFS, m);
+	if ((r = call(hc, &e.req, RESULT(STATFS), &rsp, NULL)) < 0)
+		return r;
+	const Vfsd__StatfsRep *s = rsp->statfs;
+	st->type = s->type;
+	st->bsize = s->bsize;
+	st->blocks = s->blocks;
+	st->bfree = s->bfree;
+	st->bavail = s->bavail;
+	st->files = s->files;
+	st->ffree = s->ffree;
+	st->fsid = s->fsid;
+	st->namelen = s->namelen;
+	vfsd__response__free_unpacked(rsp, NULL);
+	return 0;
+}
+
+/* Copy a byte-string result out, -ERANGE if it does not fit (cap 0 asks
+ * for the size only). */
+static int
+copy_out(const ProtobufCBinaryData *b, void *out, size_t cap)
+{
+	if (cap == 0)
+		return (int)b->len;
+	if (b->len > cap)
+		return -ERANGE;
+	memcpy(out, b->data, b->len);
+	return (int)b->len;
+}
+
+int
+helper_xattr_get(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    const char *name, void *value, size_t cap)
+{
+	Vfsd__XattrGetReq m = VFSD__XATTR_GET_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	m.name = bytes_of(name);
+	ENV(e, cr, xattr_get, XATTR_GET, m);
+	if ((r = call(hc, &e.req, RESULT(XATTR_GET), &rsp, NULL)) < 0)
+		return r;
+	r = copy_out(&rsp->xattr_get->value, value, cap);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return r;
+}
+
+int
+helper_xattr_list(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    char *list, size_t cap)
+{
+	Vfsd__XattrListReq m = VFSD__XATTR_LIST_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct env e;
+	int r;
+
+	m.handle = h;
+	ENV(e, cr, xattr_list, XATTR_LIST, m);
+	if ((r = call(hc, &e.req, RESULT(XATTR_LIST), &rsp, NULL)) < 0)
+		return r;
+	r = copy_out(&rsp->xattr_list->names, list, cap);
+	vfsd__response__free_unpacked(rsp, NULL);
+	return r;
+}
+
+int
+helper_xattr_set(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    const char *name, const void *value, size_t size, uint32_t flags)
+{
+	Vfsd__XattrSetReq m = VFSD__XATTR_SET_REQ__INIT;
+	struct env e;
+
+	m.handle = h;
+	m.name = bytes_of(name);
+	m.value.data = (uint8_t *)(uintptr_t)value;
+	m.value.len = size;
+	m.flags = flags;
+	ENV(e, cr, xattr_set, XATTR_SET, m);
+	return call_void(hc, &e, RESULT(XATTR_SET));
+}
+
+int
+helper_xattr_remove(struct hclient *hc, const struct hcred *cr, uint64_t h,
+    const char *name)
+{
+	Vfsd__XattrRemoveReq m = VFSD__XATTR_REMOVE_REQ__INIT;
+	struct env e;
+
+	m.handle = h;
+	m.name = bytes_of(name);
+	ENV(e, cr, xattr_remove, XATTR_REMOVE, m);
+	return call_void(hc, &e, RESULT(XATTR_REMOVE));
+}
