@@ -1,1 +1,0 @@
-build/obj/frontend/main.o: frontend/main.c

@@ -1,1 +1,0 @@
-build/obj/helper/main.o: helper/main.c
