@@ -12,54 +12,18 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "helper/pb_server.h"
 
-/* 9P2000.L open flags (Linux generic values, reference §1.3). */
-#define P9_RDONLY	00000000
-#define P9_WRONLY	00000001
-#define P9_RDWR		00000002
-#define P9_NOACCESS	00000003
-#define P9_APPEND	00002000
-#define P9_NONBLOCK	00004000
-#define P9_DSYNC	00010000
-#define P9_DIRECT	00040000
-#define P9_LARGEFILE	00100000
-#define P9_DIRECTORY	00200000
-#define P9_NOATIME	01000000
-#define P9_SYNC		04000000
-#define P9_TRUNC	00001000
-
-/* Bit-by-bit translation: the values equal x86's, but the helper must not
- * rely on that, and anything not listed (CREATE, EXCL, NOCTTY, FASYNC,
- * CLOEXEC, NOFOLLOW) is dropped: the core adds O_NOFOLLOW|O_CLOEXEC. */
+/* Host open flags for a 9P2000.L flag word; policy strips creation bits
+ * and adds O_NOFOLLOW|O_CLOEXEC, and the core applies the rules again. */
 static int
-p9_to_host_oflags(uint32_t f)
+host_oflags(struct pb_call *k, uint32_t lflags, int *host)
 {
-	static const struct { uint32_t p9; int host; } map[] = {
-		{ P9_APPEND, O_APPEND }, { P9_NONBLOCK, O_NONBLOCK },
-		{ P9_DSYNC, O_DSYNC }, { P9_DIRECT, O_DIRECT },
-		{ P9_LARGEFILE, O_LARGEFILE }, { P9_DIRECTORY, O_DIRECTORY },
-		{ P9_NOATIME, O_NOATIME }, { P9_SYNC, O_SYNC },
-		{ P9_TRUNC, O_TRUNC },
-	};
-	int host;
+	const struct core_opts *o = core_options(pb_server_core(k->srv));
 
-	switch (f & 3) {
-	case P9_WRONLY: host = O_WRONLY; break;
-	case P9_RDWR: host = O_RDWR; break;
-	case P9_NOACCESS: host = O_RDONLY; break;
-	default: host = O_RDONLY; break;
-	}
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (f & map[i].p9)
-			host |= map[i].host;
-	/* O_DIRECT is optional in 9P; QEMU drops it, and so do we (it would
-	 * impose alignment rules the guest cannot see). */
-	host &= ~O_DIRECT;
-	return host;
+	return policy_open_flags(lflags, o->readonly, host);
 }
 
 /* Copy a protobuf name into a C string; -EINVAL/-ENAMETOOLONG if it is not
@@ -98,8 +62,7 @@ fill_attr(Vfsd__Attr *a, const struct core_attr *ca)
 	a->gid = ca->gid;
 	a->nlink = ca->nlink;
 	/* The guest decodes rdev with new_decode_dev. */
-	a->rdev = (major(ca->rdev) << 8) | (minor(ca->rdev) & 0xff) |
-	    ((uint64_t)(minor(ca->rdev) & ~0xffu) << 12);
+	a->rdev = policy_rdev_to_linux(ca->rdev);
 	a->size = ca->size;
 	a->blksize = ca->blksize;
 	a->blocks = ca->blocks;
@@ -327,9 +290,13 @@ h_open(struct pb_call *k)
 	struct borrowed b;
 	int r, fd;
 
+	int oflags;
+
+	if ((r = host_oflags(k, q->flags, &oflags)) < 0)
+		return r;
 	if ((r = borrow(k, q->handle, &b)) < 0)
 		return r;
-	r = core_open(c, &k->cred, b.fd, p9_to_host_oflags(q->flags), &fd);
+	r = core_open(c, &k->cred, b.fd, oflags, &fd);
 	if (r == 0 && (r = core_getattr(c, b.fd, &ca)) < 0)
 		close(fd);
 	unborrow(k, &b);
@@ -350,14 +317,15 @@ h_create(struct pb_call *k)
 	char name[NAME_MAX + 1];
 	struct core_attr ca;
 	struct borrowed b;
-	int r, node, fd;
+	int r, node, fd, oflags;
 
-	if ((r = get_name(q->name, name)) < 0)
+	if ((r = get_name(q->name, name)) < 0 ||
+	    (r = host_oflags(k, q->flags, &oflags)) < 0)
 		return r;
 	if ((r = borrow(k, q->dir, &b)) < 0)
 		return r;
 	r = core_create(pb_server_core(k->srv), &k->cred, b.fd, name,
-	    p9_to_host_oflags(q->flags), q->mode, q->gid, &node, &fd, &ca);
+	    oflags, q->mode, q->gid, &node, &fd, &ca);
 	unborrow(k, &b);
 	if (r < 0)
 		return r;
@@ -458,7 +426,7 @@ h_mknod(struct pb_call *k)
 	if ((r = borrow(k, q->dir, &b)) < 0)
 		return r;
 	r = core_mknod(pb_server_core(k->srv), &k->cred, b.fd, name, q->mode,
-	    makedev(q->major, q->minor), q->gid, &ca);
+	    policy_makedev(q->major, q->minor), q->gid, &ca);
 	unborrow(k, &b);
 	return r < 0 ? r : finish_attr_rep(k, &ca, VFSD__RESPONSE__RESULT_MKNOD);
 }
