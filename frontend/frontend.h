@@ -1,0 +1,242 @@
+/* frontend.h - the unprivileged 9P2000.L server: fids, connections,
+ * workers, operations, transports.
+ *
+ * Threads: one reader per connection decodes requests and queues them to
+ * a shared worker pool; workers run the operation, talk to the helper and
+ * write the reply under the connection's write lock, in any order.  The
+ * only locks are per connection (tags, writes, fid table) and per fid
+ * (open state), so connections never contend with each other. */
+#ifndef VFSD_FRONTEND_H
+#define VFSD_FRONTEND_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontend/hclient.h"
+#include "frontend/p9.h"
+
+/* ---- fids ---- */
+
+/* A helper handle shared by the fids that refer to it (clones, the
+ * parent of a walked fid).  The helper is told to release it when the
+ * last user goes. */
+struct hnode {
+	uint64_t h;
+	atomic_int refs;
+};
+
+enum fid_kind {
+	FID_NODE,		/* a file system object */
+	FID_XATTR_READ,		/* Txattrwalk: value or name list buffered */
+	FID_XATTR_WRITE,	/* Txattrcreate: value collected until clunk */
+};
+
+struct fid_xattr {
+	uint8_t *buf;
+	size_t size;		/* value size (read) or attr_size (write) */
+	size_t filled;		/* bytes written so far (write) */
+	uint32_t flags;
+	char name[256];
+};
+
+struct fidtab;
+
+struct fid {
+	uint32_t num;
+	struct fid *hnext;	/* hash chain */
+	atomic_int refs;	/* the table's, plus one per request using it */
+	struct fidtab *tab;
+	pthread_mutex_t lock;	/* kind, fd, xa: open/readdir/xattr state */
+	enum fid_kind kind;
+	struct hnode *node;
+	struct hnode *parent;	/* directory this fid was walked from */
+	char *name;		/* and the name it was walked with */
+	struct hcred cred;	/* identity of the attach it descends from */
+	uint8_t qtype;
+	int fd;			/* open descriptor (Tlopen/Tlcreate) or -1 */
+	uint32_t oflags, iounit;
+	struct fid_xattr *xa;
+};
+
+struct fidtab {
+	pthread_mutex_t lock;
+	struct fid **bucket;	/* chained hash by fid number */
+	size_t nbucket, count, max;
+	void (*release)(void *ctx, uint64_t h);
+	void *ctx;
+};
+
+/* fid.c */
+int fidtab_init(struct fidtab *t, size_t max,
+    void (*release)(void *, uint64_t), void *ctx);
+void fidtab_clear(struct fidtab *t);
+void fidtab_destroy(struct fidtab *t);
+size_t fidtab_count(struct fidtab *t);
+struct hnode *hnode_new(uint64_t h);
+struct hnode *hnode_ref(struct hnode *n);
+void hnode_put(struct fidtab *t, struct hnode *n);
+struct fid *fid_alloc(struct fidtab *t, uint32_t num);
+int fid_insert(struct fid *f);
+int fid_replace(struct fid *f);
+struct fid *fid_get(struct fidtab *t, uint32_t num);
+bool fid_exists(struct fidtab *t, uint32_t num);
+struct fid *fid_take(struct fidtab *t, uint32_t num);
+void fid_put(struct fid *f);
+int fid_set_name(struct fid *f, struct hnode *parent, const char *name);
+
+/* ---- server, connections, requests ---- */
+
+struct server;
+struct conn;
+
+/* One 9P request from read to reply. */
+struct req {
+	struct conn *conn;
+	struct req *next;		/* pool queue, conn free list */
+	struct req *tag_next;		/* tag hash chain */
+	struct req *flushers;		/* Tflush requests waiting on us */
+	struct req *flush_next;
+	struct p9_fcall t;
+	uint16_t tag;
+	atomic_bool flushed;
+	bool in_table;
+	uint8_t *buf;			/* the frame: small or a big buffer */
+	uint8_t *big;
+	uint8_t small[8192];
+};
+
+#define REQ_TAG_BUCKETS 256
+
+struct conn {
+	struct server *srv;
+	int rfd, wfd;
+	char peer[64];
+	uint32_t msize;
+	pthread_mutex_t wlock;		/* one reply at a time on the wire */
+	pthread_mutex_t lock;		/* the fields below */
+	pthread_cond_t cond;		/* a request finished */
+	struct req *tags[REQ_TAG_BUCKETS];
+	int inflight;
+	int bigbufs, max_bigbufs;
+	uint8_t *freebig;		/* one spare big buffer, reused */
+	struct req *freereq;
+	int nfreereq;
+	bool broken;			/* a write failed: stop replying */
+	struct fidtab fids;
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct req *head, *tail;
+	int nthreads, nidle, queued, max;
+};
+
+struct server {
+	struct hclient *hc;
+	struct hinfo info;
+	struct pool pool;
+	uint32_t max_msize;
+	size_t max_fids;
+	int max_inflight;
+	size_t max_bigbytes;
+	atomic_bool helper_dead_logged;
+};
+
+/* Per-worker buffers: a reply of up to max msize and scratch space. */
+struct worker {
+	uint8_t *rbuf;
+	uint8_t *scratch;
+	size_t cap;
+};
+
+/* What an operation sees. */
+struct opctx {
+	struct conn *c;
+	struct req *r;
+	const struct p9_fcall *t;
+	struct p9_fcall rep;
+	struct worker *w;
+	bool drop;		/* send no reply (flushed blocking lock) */
+};
+
+#define OP_DROP 1
+
+/* server.c */
+void server_init(struct server *s, struct hclient *hc,
+    const struct hinfo *info);
+/* Serve one connection until it closes (the caller's thread reads). */
+void server_conn(struct server *s, int rfd, int wfd, const char *peer);
+int server_conn_spawn(struct server *s, int rfd, int wfd, const char *peer);
+
+/* conn.c */
+void conn_run(struct conn *c);
+void conn_finish(struct req *r, const uint8_t *reply, size_t len);
+int conn_write(struct conn *c, const uint8_t *buf, size_t len);
+void req_free(struct req *r);
+
+/* pool.c */
+void pool_init(struct pool *p, int max);
+void pool_submit(struct pool *p, struct req *r);
+
+/* dispatch.c */
+void dispatch(struct req *r, struct worker *w);
+int op_hcred(struct opctx *o, struct fid *f, struct hcred *cr);
+
+/* util.c: small helpers shared by the op files */
+int name_check(const struct p9_str *s, char *out, bool create,
+    uint32_t model);
+void qid_from_attr(const struct hattr *a, struct p9_qid *q);
+int op_fid(struct opctx *o, uint32_t num, struct fid **f);
+int op_node_fid(struct opctx *o, uint32_t num, struct fid **f);
+int helper_err(struct opctx *o, int rc);
+uint32_t op_maxdata(const struct opctx *o);
+
+/* creds.c */
+void cred_from_attach(const struct p9_str *uname, uint32_t n_uname,
+    struct hcred *cr);
+
+/* ops_session.c */
+int op_attach(struct opctx *o);
+int op_auth(struct opctx *o);
+int op_clunk(struct opctx *o);
+int op_remove(struct opctx *o);
+/* ops_walk.c */
+int op_walk(struct opctx *o);
+int op_getattr(struct opctx *o);
+int op_setattr(struct opctx *o);
+int op_statfs(struct opctx *o);
+int op_readlink(struct opctx *o);
+/* ops_io.c */
+int op_lopen(struct opctx *o);
+int op_lcreate(struct opctx *o);
+int op_read(struct opctx *o);
+int op_write(struct opctx *o);
+int op_fsync(struct opctx *o);
+/* ops_readdir.c */
+int op_readdir(struct opctx *o);
+/* ops_dir.c */
+int op_mkdir(struct opctx *o);
+int op_symlink(struct opctx *o);
+int op_mknod(struct opctx *o);
+int op_link(struct opctx *o);
+int op_rename(struct opctx *o);
+int op_renameat(struct opctx *o);
+int op_unlinkat(struct opctx *o);
+/* ops_xattr.c */
+int op_xattrwalk(struct opctx *o);
+int op_xattrcreate(struct opctx *o);
+int xattr_commit(struct opctx *o, struct fid *f);
+/* ops_lock.c */
+int op_lock(struct opctx *o);
+int op_getlock(struct opctx *o);
+
+/* transport.c */
+int transport_listen(const char *spec, int *fd, char *err, size_t errlen);
+int transport_parse_fd(const char *spec, int *rfd, int *wfd);
+void transport_serve(struct server *s, int lfd);
+
+#endif
