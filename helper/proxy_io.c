@@ -1,0 +1,145 @@
+/* proxy_io.c - byte-exact I/O on the proxy's stream socket.
+ *
+ * The proxy socket is SOCK_STREAM, so every message is read with exact
+ * reads and written with loops; a short read at EOF is -ECONNRESET, never a
+ * partial message handed upward.  Writes use MSG_NOSIGNAL: a peer that went
+ * away must end the loop, not kill the process with SIGPIPE. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "helper/proxy.h"
+
+int
+proxy_read_full(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+proxy_write_full(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK)
+			n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The fd reply class: exactly 4 data bytes in one sendmsg.  Success is
+ * PROXY_FD_VALID with one descriptor in one SCM_RIGHTS message (QEMU
+ * checks cmsg_len == CMSG_LEN(4)); failure is the negative errno with no
+ * control message.  Never 0 or another positive value: QEMU would take it
+ * for a descriptor number. */
+int
+proxy_send_fd_reply(int sock, int fd_or_err)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	int32_t word = fd_or_err >= 0 ? PROXY_FD_VALID : fd_or_err;
+	struct iovec iov = { &word, sizeof(word) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (fd_or_err >= 0) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd_or_err, sizeof(int));
+	}
+	do {
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(word) ? 0 : -EIO;
+}
+
+/* The client side of the fd class, read the way QEMU reads it (one
+ * recvmsg of 4 bytes).  Returns 0 with *fd set, or the status the helper
+ * sent (negative), or -ENFILE for "valid" without a usable descriptor. */
+int
+proxy_recv_fd_reply(int sock, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	int32_t word = 0;
+	struct iovec iov = { &word, sizeof(word) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*fd = -1;
+	do {
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(word))
+		return -EIO;
+	if (word != PROXY_FD_VALID)
+		return word < 0 ? word : -EPROTO;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+			return 0;
+		}
+	}
+	return -ENFILE;
+}
+
+/* Read one header-framed message into buf (header included).  A size
+ * above the protocol limit or the buffer is -EMSGSIZE and nothing more is
+ * read: the stream cannot be trusted after it. */
+int
+proxy_recv_msg(int sock, uint8_t *buf, size_t cap, uint32_t *type,
+    uint32_t *size)
+{
+	int r;
+
+	if (cap < PROXY_HDR_SIZE)
+		return -EINVAL;
+	r = proxy_read_full(sock, buf, PROXY_HDR_SIZE);
+	if (r < 0)
+		return r;
+	proxy_get_hdr(buf, type, size);
+	if (*size > PROXY_MAX_IO || *size > cap - PROXY_HDR_SIZE)
+		return -EMSGSIZE;
+	return proxy_read_full(sock, buf + PROXY_HDR_SIZE, *size);
+}
