@@ -124,6 +124,10 @@ int proxy_send_fd_reply(int sock, int fd_or_err);
 int proxy_recv_fd_reply(int sock, int *fd);
 int proxy_recv_msg(int sock, uint8_t *buf, size_t cap, uint32_t *type,
     uint32_t *size);
+int proxy_call(int sock, const struct proxy_req *rq, uint8_t *buf,
+    size_t cap, struct proxy_reply *rp, int *fd, int timeout_ms);
+int proxy_read_reply(int sock, const struct proxy_req *rq, uint8_t *buf,
+    size_t cap, struct proxy_reply *rp, int *fd, int timeout_ms);
 
 /* proxy_server.c */
 struct core;

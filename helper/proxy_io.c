@@ -5,6 +5,7 @@
  * partial message handed upward.  Writes use MSG_NOSIGNAL: a peer that went
  * away must end the loop, not kill the process with SIGPIPE. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -142,4 +143,63 @@ proxy_recv_msg(int sock, uint8_t *buf, size_t cap, uint32_t *type,
 	if (*size > PROXY_MAX_IO || *size > cap - PROXY_HDR_SIZE)
 		return -EMSGSIZE;
 	return proxy_read_full(sock, buf + PROXY_HDR_SIZE, *size);
+}
+
+static int
+wait_readable(int sock, int timeout_ms)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	int r;
+
+	if (timeout_ms < 0)
+		return 0;
+	do {
+		r = poll(&p, 1, timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? -ETIMEDOUT : 0;
+}
+
+/* Send one request and read its reply the way QEMU does (the client side,
+ * for tests and benchmarks).  Returns 0 with the reply in *rp (status in
+ * rp->status, an fd in *fd), -ETIMEDOUT if no reply came within timeout_ms
+ * (the request is still outstanding), or another -errno for a broken
+ * stream.  buf holds the request and then the reply payload. */
+int
+proxy_call(int sock, const struct proxy_req *rq, uint8_t *buf, size_t cap,
+    struct proxy_reply *rp, int *fd, int timeout_ms)
+{
+	int n, r;
+
+	n = proxy_encode_req(rq, buf, cap);
+	if (n < 0)
+		return n;
+	r = proxy_write_full(sock, buf, (size_t)n);
+	if (r < 0)
+		return r;
+	return proxy_read_reply(sock, rq, buf, cap, rp, fd, timeout_ms);
+}
+
+int
+proxy_read_reply(int sock, const struct proxy_req *rq, uint8_t *buf,
+    size_t cap, struct proxy_reply *rp, int *fd, int timeout_ms)
+{
+	uint32_t type, size;
+	int r;
+
+	memset(rp, 0, sizeof(*rp));
+	*fd = -1;
+	r = wait_readable(sock, timeout_ms);
+	if (r < 0)
+		return r;
+	if (proxy_class_of(rq->type) == PROXY_CLASS_FD) {
+		rp->status = proxy_recv_fd_reply(sock, fd);
+		return rp->status == -EIO ? -EIO : 0;
+	}
+	r = proxy_recv_msg(sock, buf, cap, &type, &size);
+	if (r < 0)
+		return r;
+	return proxy_decode_reply(rq->type, rq->size, buf + PROXY_HDR_SIZE,
+	    size, type, rp);
 }
