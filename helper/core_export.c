@@ -1,0 +1,162 @@
+/* core_export.c - the export root and path resolution beneath it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+static int
+export_fds(struct core *c, const char *path)
+{
+	struct stat st;
+
+	c->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return -errno;
+	/* Opened now, so that re-opening nodes keeps working once the
+	 * helper has no /proc in its sandbox. */
+	c->procfd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->procfd < 0)
+		return -errno;
+	c->pid = getpid();
+	if (fstat(c->rootfd, &st) != 0)
+		return -errno;
+	c->rootdev = st.st_dev;
+	c->rootino = st.st_ino;
+	c->blksize = (uint32_t)st.st_blksize;
+	return 0;
+}
+
+int
+core_open_export(const char *path, const struct core_opts *opts,
+    struct core **out)
+{
+	struct core *c;
+	int r;
+
+	if (path == NULL || opts == NULL)
+		return -EINVAL;
+	switch (opts->model) {
+	case POLICY_PASSTHROUGH:
+	case POLICY_MAPPED_XATTR:
+	case POLICY_NONE:
+		break;
+	case POLICY_MAPPED_FILE:
+		return -EOPNOTSUPP;	/* not implemented yet */
+	default:
+		return -EINVAL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	c->opts = *opts;
+	if (c->opts.fmode == 0)
+		c->opts.fmode = 0600;
+	if (c->opts.dmode == 0)
+		c->opts.dmode = 0700;
+	c->rootfd = c->procfd = -1;
+	c->privileged = geteuid() == 0;
+	pthread_mutex_init(&c->qlock, NULL);
+	if ((r = export_fds(c, path)) < 0 ||
+	    (opts->multidevs == POLICY_MULTIDEVS_REMAP &&
+	    (c->qmap = policy_qidmap_new()) == NULL)) {
+		core_free(c);
+		return r < 0 ? r : -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+core_free(struct core *c)
+{
+	if (c == NULL)
+		return;
+	core_close(c->rootfd);
+	core_close(c->procfd);
+	policy_qidmap_free(c->qmap);
+	pthread_mutex_destroy(&c->qlock);
+	free(c);
+}
+
+const struct core_opts *
+core_options(const struct core *c)
+{
+	return &c->opts;
+}
+
+uint32_t
+core_blksize(const struct core *c)
+{
+	return c->blksize;
+}
+
+int
+core_root(struct core *c, int *nodefd)
+{
+	int fd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	*nodefd = fd;
+	return 0;
+}
+
+/* The next component of *p, copied to name; 0 at the end. */
+static int
+next_component(const char **p, char *name)
+{
+	const char *s = *p, *e;
+
+	while (*s == '/')
+		s++;
+	if (*s == '\0')
+		return 0;
+	e = strchrnul(s, '/');
+	if ((size_t)(e - s) > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, s, (size_t)(e - s));
+	name[e - s] = '\0';
+	*p = e;
+	return 1;
+}
+
+int
+core_resolve(struct core *c, const char *path, bool want_parent,
+    int *nodefd, char *last)
+{
+	char name[NAME_MAX + 1], peek[NAME_MAX + 1];
+	const char *p = path, *q;
+	int r, cur = -1, next;
+
+	if (path == NULL || strnlen(path, PATH_MAX) >= PATH_MAX)
+		return path == NULL ? -EINVAL : -ENAMETOOLONG;
+	if ((r = core_root(c, &cur)) < 0)
+		return r;
+	while ((r = next_component(&p, name)) > 0) {
+		q = p;
+		if (want_parent && next_component(&q, peek) == 0) {
+			if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+				r = -EINVAL;
+				break;
+			}
+			strcpy(last, name);
+			*nodefd = cur;
+			return 0;
+		}
+		if ((r = core_walk1(c, cur, name, &next)) < 0)
+			break;
+		core_close(cur);
+		cur = next;
+	}
+	if (r == 0 && want_parent)
+		r = -EINVAL;	/* the root has no parent and no name */
+	if (r < 0) {
+		core_close(cur);
+		return r;
+	}
+	*nodefd = cur;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* core_lookup.c - walking names and reading attributes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+int
+core_getattr(struct core *c, int nodefd, struct core_attr *attr)
+{
+	struct stat st;
+	int r;
+
+	/* fstatat on the node, never on a name: an unlinked but open
+	 * object still answers. */
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	return core_fill_attr(c, nodefd, &st, attr);
+}
+
+int
+core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,
+    struct core_attr *attr)
+{
+	int r, fd;
+
+	if ((r = core_walk1(c, dirfd, name, &fd)) < 0)
+		return r;
+	if (attr != NULL && (r = core_getattr(c, fd, attr)) < 0) {
+		core_close(fd);
+		return r;
+	}
+	*nodefd = fd;
+	return 0;
+}
+
+int
+core_same_node(struct core *c, int dirfd, const char *name, int nodefd)
+{
+	struct stat a, b;
+	int r, fd;
+
+	if ((r = core_check_name(c, name, 0)) < 0)
+		return r;
+	if ((r = core_walk1(c, dirfd, name, &fd)) < 0)
+		return r;
+	r = core_stat(fd, &a);
+	core_close(fd);
+	if (r == 0)
+		r = core_stat(nodefd, &b);
+	if (r < 0)
+		return r;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : -ESTALE;
+}

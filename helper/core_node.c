@@ -1,0 +1,272 @@
+/* core_node.c - node descriptors: walking one name, re-opening a node as
+ * a real descriptor, and turning a stat into what the guest sees.
+ *
+ * A node is an O_PATH|O_NOFOLLOW descriptor; it pins one inode and can
+ * neither read nor write.  Re-opening goes through /proc/self/fd/N (the
+ * magic link of our own descriptor, opened once at core_open_export so
+ * it works in a sandbox without /proc): that resolves to exactly the
+ * inode the node pins, so no name can be swapped in between. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+void
+core_close(int fd)
+{
+	int saved = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+}
+
+int
+core_stat(int fd, struct stat *st)
+{
+	if (fstatat(fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+		return -errno;
+	return 0;
+}
+
+int
+core_check_name(struct core *c, const char *name, int flags)
+{
+	return policy_name_check(name, flags, c->opts.model);
+}
+
+static bool
+is_root(struct core *c, const struct stat *st)
+{
+	return st->st_dev == c->rootdev && st->st_ino == c->rootino;
+}
+
+static int
+open_name(struct core *c, int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+		    RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (!__atomic_load_n(&c->no_openat2, __ATOMIC_RELAXED)) {
+		fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd >= 0 ? fd : -errno;
+		__atomic_store_n(&c->no_openat2, 1, __ATOMIC_RELAXED);
+	}
+	/* Without openat2 the name is still one checked component, and
+	 * O_NOFOLLOW keeps a trailing symlink from being followed. */
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd >= 0 ? fd : -errno;
+}
+
+static int
+walk_dotdot(struct core *c, int dirfd, int *out)
+{
+	struct stat st;
+	int r, fd;
+
+	if ((r = core_stat(dirfd, &st)) < 0)
+		return r;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (is_root(c, &st)) {
+		fd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		*out = fd;
+		return 0;
+	}
+	/* RESOLVE_BENEATH refuses every "..", so this one step is a plain
+	 * openat; a parent is only handed out if it is still beneath the
+	 * root (a directory moved out of the export must not lead out). */
+	fd = openat(dirfd, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if ((r = core_beneath(c, fd)) < 0) {
+		core_close(fd);
+		return r;
+	}
+	*out = fd;
+	return 0;
+}
+
+int
+core_walk1(struct core *c, int dirfd, const char *name, int *out)
+{
+	int r, fd;
+
+	if ((r = core_check_name(c, name, POLICY_NAME_LOOKUP)) < 0)
+		return r;
+	if (strcmp(name, "..") == 0)
+		return walk_dotdot(c, dirfd, out);
+	if (strcmp(name, ".") == 0)
+		fd = open_name(c, dirfd, ".", O_PATH | O_DIRECTORY);
+	else
+		fd = open_name(c, dirfd, name, O_PATH);
+	if (fd < 0)
+		return fd;
+	*out = fd;
+	return 0;
+}
+
+int
+core_proc_name(struct core *c, int fd, char *buf, size_t cap, int *dirfd)
+{
+	/* After a fork procfd still shows the parent's table: use the
+	 * path, which names our own. */
+	if (getpid() == c->pid) {
+		snprintf(buf, cap, "%d", fd);
+		*dirfd = c->procfd;
+	} else {
+		snprintf(buf, cap, "/proc/self/fd/%d", fd);
+		*dirfd = AT_FDCWD;
+	}
+	return 0;
+}
+
+int
+core_reopen(struct core *c, int nodefd, int flags, int *out)
+{
+	char name[32];
+	struct stat st, st2;
+	int dirfd, r, fd;
+
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	/* The inode's type never changes, so this check cannot race. */
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return -ENXIO;
+	if (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	core_proc_name(c, nodefd, name, sizeof(name), &dirfd);
+	/* O_NOFOLLOW would refuse the magic link itself; it is safe to
+	 * follow because it names our own node. */
+	fd = openat(dirfd, name, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st2) != 0 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino) {
+		core_close(fd);
+		return -ESTALE;
+	}
+	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL,
+	    fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		r = -errno;
+		core_close(fd);
+		return r;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* An O_PATH node for the inode an open descriptor refers to. */
+int
+core_node_of(struct core *c, int fd, int *nodefd)
+{
+	char name[32];
+	int dirfd, n;
+
+	core_proc_name(c, fd, name, sizeof(name), &dirfd);
+	n = openat(dirfd, name, O_PATH | O_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	*nodefd = n;
+	return 0;
+}
+
+static int
+proc_path(struct core *c, int fd, char *buf, size_t cap)
+{
+	char name[32];
+	int dirfd;
+	ssize_t n;
+
+	core_proc_name(c, fd, name, sizeof(name), &dirfd);
+	n = readlinkat(dirfd, name, buf, cap - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= cap - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* 0 if the node is reachable from the export root by names, without
+ * symlinks; -EXDEV if it lies elsewhere (moved out, or never inside). */
+int
+core_beneath(struct core *c, int nodefd)
+{
+	char path[PATH_MAX], root[PATH_MAX];
+	struct stat st, st2;
+	int r, rl, fd;
+
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	if (is_root(c, &st))
+		return 0;
+	if ((r = proc_path(c, nodefd, path, sizeof(path))) < 0 ||
+	    (rl = proc_path(c, c->rootfd, root, sizeof(root))) < 0)
+		return r < 0 ? r : -EXDEV;
+	if (strcmp(root, "/") == 0)
+		rl = 0;
+	if (strncmp(path, root, (size_t)rl) != 0 || path[rl] != '/')
+		return -EXDEV;
+	/* The kernel's path is only a hint; walking it proves it. */
+	if ((r = core_resolve(c, path + rl, false, &fd, NULL)) < 0)
+		return -EXDEV;
+	r = core_stat(fd, &st2);
+	core_close(fd);
+	if (r < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+		return -EXDEV;
+	return 0;
+}
+
+int
+core_fill_attr(struct core *c, int nodefd, const struct stat *st,
+    struct core_attr *a)
+{
+	struct policy_meta m = { 0 };
+	int r;
+
+	pthread_mutex_lock(&c->qlock);
+	r = policy_qid_path(c->opts.multidevs, c->qmap, c->rootdev,
+	    st->st_dev, st->st_ino, &a->qid_path);
+	pthread_mutex_unlock(&c->qlock);
+	if (r < 0)
+		return r;
+	a->mode = st->st_mode;
+	a->uid = st->st_uid;
+	a->gid = st->st_gid;
+	a->rdev = st->st_rdev;
+	if (CORE_IS_MAPPED(c)) {
+		if ((r = core_meta_get(c, nodefd, st, &m)) < 0)
+			return r;
+		policy_meta_apply(&m, &a->mode, &a->uid, &a->gid, &a->rdev);
+	}
+	a->nlink = st->st_nlink;
+	a->size = (uint64_t)st->st_size;
+	a->blksize = (uint64_t)st->st_blksize;
+	a->blocks = (uint64_t)st->st_blocks;
+	a->atime = st->st_atim;
+	a->mtime = st->st_mtim;
+	a->ctime = st->st_ctim;
+	a->gen = 0;
+	a->has_gen = false;
+	a->dev = st->st_dev;
+	a->ino = st->st_ino;
+	return 0;
+}

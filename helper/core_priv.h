@@ -1,0 +1,84 @@
+/* core_priv.h - what the core_*.c files share and nobody else sees. */
+#ifndef VFSD_CORE_PRIV_H
+#define VFSD_CORE_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "helper/core.h"
+
+struct core {
+	struct core_opts opts;
+	int rootfd;		/* O_PATH|O_DIRECTORY export root */
+	int procfd;		/* /proc/self/fd, O_PATH|O_DIRECTORY */
+	pid_t pid;		/* the process procfd describes */
+	dev_t rootdev;
+	ino_t rootino;
+	uint32_t blksize;
+	bool privileged;	/* may switch credentials */
+	int no_openat2;		/* set once openat2 is known missing */
+	pthread_mutex_t qlock;	/* guards qmap */
+	struct policy_qidmap *qmap;
+};
+
+/* Saved per-thread credentials while a request runs as the guest user. */
+struct cred_saved {
+	bool switched;
+	uid_t fsuid;
+	gid_t fsgid;
+	int ngroups;
+	gid_t groups[CORE_MAX_GROUPS + 1];
+};
+
+#define CORE_IS_MAPPED(c) ((c)->opts.model == POLICY_MAPPED_XATTR || \
+	(c)->opts.model == POLICY_MAPPED_FILE)
+
+/* cred.c */
+int cred_enter(const struct core *c, const struct core_cred *cr,
+    struct cred_saved *s);
+void cred_leave(struct cred_saved *s);
+
+/* core_node.c */
+int core_stat(int fd, struct stat *st);
+int core_walk1(struct core *c, int dirfd, const char *name, int *out);
+int core_reopen(struct core *c, int nodefd, int flags, int *fd);
+int core_node_of(struct core *c, int fd, int *nodefd);
+int core_proc_name(struct core *c, int fd, char *buf, size_t cap,
+    int *dirfd);
+int core_fill_attr(struct core *c, int nodefd, const struct stat *st,
+    struct core_attr *attr);
+int core_beneath(struct core *c, int nodefd);
+int core_check_name(struct core *c, const char *name, int flags);
+void core_close(int fd);
+
+/* core_create.c: after an object was made, give it the owner and mode
+ * the model asks for (fd, if >= 0, is an open descriptor of it); on
+ * failure the caller removes the new name. */
+int core_post_create(struct core *c, const struct core_cred *cr, int nodefd,
+    int fd, const struct policy_create *plan);
+void core_undo_create(struct core *c, int dirfd, const char *name,
+    int nodefd, int flags);
+int core_plan(struct core *c, const struct core_cred *cr, uint32_t type,
+    uint32_t mode, uint32_t gid, uint64_t rdev, struct policy_create *p);
+
+/* core_meta.c: the mapped models' record of the guest identity. */
+int core_meta_get(struct core *c, int nodefd, const struct stat *st,
+    struct policy_meta *m);
+/* fd is a real descriptor of a regular file or directory. */
+int core_meta_put_fd(struct core *c, int fd, const struct policy_meta *m);
+int core_meta_put(struct core *c, int nodefd, const struct policy_meta *m);
+
+/* core_mfile.c: mapped-file metadata, .virtfs_metadata/<name> files. */
+int core_mfile_get(struct core *c, int nodefd, struct policy_meta *m);
+int core_mfile_put(struct core *c, int nodefd, const struct policy_meta *m);
+/* Keep the metadata file with its entry (ENOENT tolerated). */
+void core_mfile_rename(struct core *c, int olddir, const char *oldname,
+    int newdir, const char *newname);
+void core_mfile_link(struct core *c, int nodefd, int newdir,
+    const char *newname);
+int core_mfile_unlink(struct core *c, int dirfd, const char *name,
+    int flags);
+
+#endif

@@ -1,0 +1,173 @@
+/* core_xattr.c - guest xattrs, mapped per model by policy.
+ *
+ * Regular files and directories are re-opened (read-only, as the server:
+ * the descriptor is only a handle) and the f*xattr calls then run with
+ * the request's credentials, so the host checks the guest user's rights
+ * in passthrough.  Other node types cannot be opened safely; for them the
+ * path form through /proc/self/fd reaches the node without opening it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+struct xtarget {
+	int fd;			/* real descriptor, or -1: use path */
+	char path[48];
+};
+
+static int
+xt_open(struct core *c, int nodefd, struct xtarget *t)
+{
+	struct stat st;
+	int r;
+
+	t->fd = -1;
+	snprintf(t->path, sizeof(t->path), "/proc/self/fd/%d", nodefd);
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return 0;
+	return core_reopen(c, nodefd, S_ISDIR(st.st_mode) ?
+	    O_RDONLY | O_DIRECTORY : O_RDONLY, &t->fd);
+}
+
+static int
+ret(ssize_t n)
+{
+	return n < 0 ? -errno : (int)n;
+}
+
+int
+core_getxattr(struct core *c, const struct core_cred *cr, int nodefd,
+    const char *name, void *value, size_t cap)
+{
+	char host[POLICY_XATTR_NAME_MAX + 1];
+	struct cred_saved cs;
+	struct xtarget t;
+	int r;
+
+	if ((r = policy_xattr_map(c->opts.model, POLICY_XATTR_GET, name, host,
+	    sizeof(host))) < 0)
+		return r;
+	if (cap > CORE_XATTR_MAX)
+		cap = CORE_XATTR_MAX;
+	if ((r = xt_open(c, nodefd, &t)) < 0)
+		return r;
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = ret(t.fd >= 0 ? fgetxattr(t.fd, host, value, cap) :
+		    getxattr(t.path, host, value, cap));
+		cred_leave(&cs);
+	}
+	core_close(t.fd);
+	if (r == -ERANGE && cap == CORE_XATTR_MAX)
+		r = -E2BIG;
+	return r;
+}
+
+static int
+list_host(struct core *c, const struct core_cred *cr, int nodefd,
+    char *buf, size_t cap)
+{
+	struct cred_saved cs;
+	struct xtarget t;
+	int r;
+
+	if ((r = xt_open(c, nodefd, &t)) < 0)
+		return r;
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = ret(t.fd >= 0 ? flistxattr(t.fd, buf, cap) :
+		    listxattr(t.path, buf, cap));
+		cred_leave(&cs);
+	}
+	core_close(t.fd);
+	return r == -ERANGE ? -E2BIG : r;
+}
+
+int
+core_listxattr(struct core *c, const struct core_cred *cr, int nodefd,
+    char *list, size_t cap)
+{
+	char *buf;
+	size_t n;
+	int r;
+
+	/* The guest's list is known only after filtering the host's whole
+	 * list, also when only the size is asked for. */
+	if ((buf = malloc(CORE_XATTR_MAX)) == NULL)
+		return -ENOMEM;
+	r = list_host(c, cr, nodefd, buf, CORE_XATTR_MAX);
+	if (r >= 0) {
+		n = policy_xattr_list_filter(c->opts.model, buf, (size_t)r);
+		if (cap != 0 && n > cap)
+			r = -ERANGE;
+		else {
+			if (cap != 0)
+				memcpy(list, buf, n);
+			r = (int)n;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+int
+core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
+    const char *name, const void *value, size_t size, int flags)
+{
+	char host[POLICY_XATTR_NAME_MAX + 1];
+	struct cred_saved cs;
+	struct xtarget t;
+	int r;
+
+	if (c->opts.readonly)
+		return -EROFS;
+	if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	if (size > CORE_XATTR_MAX)
+		return -E2BIG;
+	if ((r = policy_xattr_map(c->opts.model, POLICY_XATTR_SET, name, host,
+	    sizeof(host))) < 0)
+		return r;
+	if ((r = xt_open(c, nodefd, &t)) < 0)
+		return r;
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = ret(t.fd >= 0 ? fsetxattr(t.fd, host, value, size, flags) :
+		    setxattr(t.path, host, value, size, flags));
+		cred_leave(&cs);
+	}
+	core_close(t.fd);
+	return r;
+}
+
+int
+core_removexattr(struct core *c, const struct core_cred *cr, int nodefd,
+    const char *name)
+{
+	char host[POLICY_XATTR_NAME_MAX + 1];
+	struct cred_saved cs;
+	struct xtarget t;
+	int r;
+
+	if (c->opts.readonly)
+		return -EROFS;
+	if ((r = policy_xattr_map(c->opts.model, POLICY_XATTR_REMOVE, name,
+	    host, sizeof(host))) < 0)
+		return r;
+	if ((r = xt_open(c, nodefd, &t)) < 0)
+		return r;
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = ret(t.fd >= 0 ? fremovexattr(t.fd, host) :
+		    removexattr(t.path, host));
+		cred_leave(&cs);
+	}
+	core_close(t.fd);
+	if (r == -ENODATA && policy_xattr_remove_absent_ok(c->opts.model,
+	    name))
+		r = 0;
+	return r;
+}

@@ -1,0 +1,84 @@
+/* cred.c - run one request with the guest user's file credentials.
+ *
+ * Only the calling thread changes: the raw setfsuid/setfsgid/setgroups
+ * system calls act on one thread, whereas glibc's setgroups() and
+ * set*id() wrappers broadcast to every thread of the process, which
+ * would mix up concurrent requests of different users. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+static uid_t
+cur_fsuid(void)
+{
+	/* An invalid id changes nothing and returns the current one. */
+	return (uid_t)syscall(SYS_setfsuid, (uid_t)-1);
+}
+
+static gid_t
+cur_fsgid(void)
+{
+	return (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
+}
+
+static bool
+wants_switch(const struct core *c, const struct core_cred *cr)
+{
+	if (cr == NULL || cr->uid == (uint32_t)-1 || !c->privileged)
+		return false;
+	return c->opts.model == POLICY_PASSTHROUGH ||
+	    c->opts.model == POLICY_NONE;
+}
+
+void
+cred_leave(struct cred_saved *s)
+{
+	if (!s->switched)
+		return;
+	syscall(SYS_setfsuid, s->fsuid);
+	syscall(SYS_setfsgid, s->fsgid);
+	/* Continuing with a guest's identity on a server thread would let
+	 * the next request run as the wrong user: fail closed. */
+	if (syscall(SYS_setgroups, s->ngroups, s->groups) != 0 ||
+	    cur_fsuid() != s->fsuid || cur_fsgid() != s->fsgid)
+		abort();
+	s->switched = false;
+}
+
+int
+cred_enter(const struct core *c, const struct core_cred *cr,
+    struct cred_saved *s)
+{
+	gid_t g[CORE_MAX_GROUPS];
+	int i, n;
+
+	s->switched = false;
+	if (!wants_switch(c, cr))
+		return 0;
+	if (cr->ngroups < 0 || cr->ngroups > CORE_MAX_GROUPS)
+		return -EINVAL;
+	n = (int)syscall(SYS_getgroups, CORE_MAX_GROUPS + 1, s->groups);
+	if (n < 0)
+		return -errno;
+	s->ngroups = n;
+	s->fsuid = cur_fsuid();
+	s->fsgid = cur_fsgid();
+	for (i = 0; i < cr->ngroups; i++)
+		g[i] = cr->groups[i];
+	s->switched = true;
+	if (syscall(SYS_setgroups, cr->ngroups, g) != 0) {
+		n = -errno;
+		cred_leave(s);
+		return n;
+	}
+	syscall(SYS_setfsgid, cr->gid);
+	syscall(SYS_setfsuid, cr->uid);
+	if (cur_fsgid() != cr->gid || cur_fsuid() != cr->uid) {
+		cred_leave(s);
+		return -EPERM;
+	}
+	return 0;
+}
