@@ -1,0 +1,111 @@
+# lib.sh - shared by the guest integration scripts (sourced, POSIX sh).
+#
+#   g_init NAME          temp dir $G_TMP, TAP counter, cleanup of servers
+#   g_ok DESC / g_notok DESC     one numbered TAP line
+#   g_tap PREFIX FILE    renumber a file's "ok - X"/"not ok - X" lines as
+#                        TAP lines "ok N - PREFIX: X"; "#" lines pass
+#   g_expect PREFIX FILE PATTERN...   the run in FILE must fail exactly the
+#                        checks matching the extended regexps (known bugs of
+#                        a peer server): every "not ok" line matches one
+#                        pattern and every pattern matches a "not ok" line
+#   g_port               a free TCP port on 127.0.0.1
+#   g_wait_port PORT PID wait until PORT listens (PID must stay alive)
+#   g_bg PIDFILE CMD...  start CMD in the background, remember it for cleanup
+#   g_done               print the plan, exit 1 if anything failed
+G_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+G_RUN=$G_TOP/tests/guest/run.sh
+G_CHECK=$G_TOP/tests/guest/check_host.sh
+G_N=0
+G_FAIL=0
+G_PIDS=""
+
+g_init() {
+	G_TMP=$(mktemp -d "/tmp/vfsd-$1.XXXXXX")
+	trap 'g_cleanup' EXIT
+	trap 'exit 130' INT TERM
+}
+
+g_cleanup() {
+	for p in $G_PIDS; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	[ "${G_KEEP:-0}" = 1 ] || rm -rf "$G_TMP"
+}
+
+g_ok() {
+	G_N=$((G_N + 1))
+	echo "ok $G_N - $*"
+}
+
+g_notok() {
+	G_N=$((G_N + 1))
+	G_FAIL=$((G_FAIL + 1))
+	echo "not ok $G_N - $*"
+}
+
+g_tap() { # prefix file
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) g_ok "$1: ${line#ok - }" ;;
+		"not ok - "*) g_notok "$1: ${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$2"
+}
+
+g_expect() { # prefix file pattern...
+	pre=$1 f=$2
+	shift 2
+	grep '^not ok' "$f" >"$f.bad"
+	total=$(grep -c '^\(not \)\{0,1\}ok' "$f")
+	unexpected=$(cp "$f.bad" "$f.rest"
+		for p in "$@"; do grep -Ev -e "$p" "$f.rest" >"$f.tmp"; mv "$f.tmp" "$f.rest"; done
+		cat "$f.rest")
+	missing=""
+	for p in "$@"; do
+		grep -Eq -e "$p" "$f.bad" || missing="$missing [$p]"
+	done
+	if [ "$total" -lt 10 ]; then
+		g_notok "$pre: only $total checks ran"
+		sed 's/^/# /' "$f" | tail -20
+	elif [ -z "$unexpected" ] && [ -z "$missing" ]; then
+		g_ok "$pre: $total checks, fails exactly its $(wc -l <"$f.bad") known-bug checks"
+		sed 's/^not ok/# known bug: not ok/' "$f.bad"
+	else
+		g_notok "$pre: $total checks; unexpected failures or known bugs not seen"
+		[ -n "$unexpected" ] && echo "$unexpected" | sed 's/^/# unexpected: /'
+		[ -n "$missing" ] && echo "# known bug not seen:$missing"
+	fi
+}
+
+g_port() {
+	while :; do
+		p=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
+		ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+	done
+}
+
+g_wait_port() { # port pid
+	i=0
+	while [ $i -lt 100 ]; do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+g_bg() { # pidfile-var-name cmd...
+	var=$1
+	shift
+	"$@" &
+	eval "$var=$!"
+	G_PIDS="$G_PIDS $!"
+}
+
+g_done() {
+	echo "1..$G_N"
+	[ "$G_FAIL" -eq 0 ]
+}
