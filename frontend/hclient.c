@@ -35,6 +35,7 @@ struct hclient {
 	pthread_mutex_t mu;
 	uint64_t next_id;
 	bool dead;
+	bool stopping;		/* hclient_stop: the EOF is ours, not news */
 	struct pending *bucket[HC_BUCKETS];
 };
 
@@ -115,7 +116,7 @@ rx_main(void *arg)
 	}
 	free(buf);
 	pthread_mutex_lock(&hc->mu);
-	if (!hc->dead)
+	if (!hc->dead && !hc->stopping)
 		log_warnx("helper connection lost (%s); failing all requests "
 		    "with EIO", why);
 	fail_all(hc);
@@ -236,6 +237,9 @@ hclient_stop(struct hclient *hc)
 	if (hc == NULL)
 		return;
 	/* Wake the receiver: the helper sees EOF and exits, we see EOF. */
+	pthread_mutex_lock(&hc->mu);
+	hc->stopping = true;
+	pthread_mutex_unlock(&hc->mu);
 	shutdown(hc->sock, SHUT_RDWR);
 	pthread_join(hc->rx, NULL);
 	pthread_mutex_destroy(&hc->mu);

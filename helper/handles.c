@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "helper/handles.h"
@@ -52,6 +53,19 @@ handles_free(struct handles *t)
 	free(t);
 }
 
+/* Generations start at random so that a handle cannot be predicted from
+ * its index: defence in depth should a frontend ever serve tenants that
+ * must not name each other's objects. */
+static uint32_t
+random_gen(void)
+{
+	uint32_t g = 0;
+
+	if (getrandom(&g, sizeof(g), GRND_NONBLOCK) != sizeof(g))
+		g = 1;
+	return g ? g : 1;
+}
+
 static int
 grow(struct handles *t)
 {
@@ -67,7 +81,7 @@ grow(struct handles *t)
 		return -ENOMEM;
 	for (uint32_t i = t->nslots; i < n; i++) {
 		s[i].fd = -1;
-		s[i].gen = 1;
+		s[i].gen = random_gen();
 		s[i].refs = 0;
 		s[i].live = false;
 		s[i].next_free = (i + 1 < n) ? i + 2 : t->free_head;
