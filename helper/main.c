@@ -5,8 +5,10 @@
  *               [--workers N] [--debug]
  *
  * serves the frontend's protobuf requests on the inherited socket N (one
- * end of a SOCK_SEQPACKET socketpair made by `vfsd` or a manager).  Only
- * wiring lives here: options, the export, the server. */
+ * end of a SOCK_SEQPACKET socketpair made by `vfsd` or a manager).  Given
+ * QEMU's virtfs-proxy-helper command line (-p DIR -f FD | -s PATH ...), it
+ * serves QEMU's proxy protocol instead (helper/proxy_cli.c), in front of
+ * the same operation core.  Only wiring lives here. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 #include "common/log.h"
 #include "helper/core.h"
 #include "helper/pb_server.h"
+#include "helper/proxy.h"
 
 struct helper_args {
 	int fd;
@@ -131,6 +134,8 @@ main(int argc, char **argv)
 	int type = 0, r;
 	socklen_t tl = sizeof(type);
 
+	if (proxy_cli_wanted(argc, argv))
+		return proxy_cli_main(argc, argv);
 	parse_args(argc, argv, &a);
 	log_init("helper", a.loglevel);
 	if (getsockopt(a.fd, SOL_SOCKET, SO_TYPE, &type, &tl) == -1 ||
