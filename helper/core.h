@@ -150,4 +150,9 @@ int core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
 int core_removexattr(struct core *c, const struct core_cred *cr, int nodefd,
     const char *name);
 
+/* core_proxyext.c: the inode generation (FS_IOC_GETVERSION) of a regular
+ * file or directory, low 32 bits; -ENXIO/-ELOOP for anything else, which
+ * is never opened.  Used by the proxy codec's T_GETVERSION. */
+int core_getversion(struct core *c, int nodefd, uint64_t *gen);
+
 #endif
