@@ -40,8 +40,8 @@ long=$w/$(printf 'a%.0s' $(seq 1 110))
 outcome() { # helper args...
 	h=$1; shift
 	timeout 5 "$h" "$@" >/dev/null 2>"$w/err"
-	echo "$?|$(grep -v '^\[' "$w/err" | sed 's/^\[[^]]*\] //' | head -1 |
-		sed "s|$1||g")"
+	echo "$?|$(sed 's/^\[[^]]*\] //' "$w/err" | grep -v '^Started' |
+		head -1)"
 }
 
 # case: description, expected status, expected message start, args
