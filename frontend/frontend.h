@@ -184,7 +184,6 @@ void pool_submit(struct pool *p, struct req *r);
 
 /* dispatch.c */
 void dispatch(struct req *r, struct worker *w);
-int op_hcred(struct opctx *o, struct fid *f, struct hcred *cr);
 
 /* util.c: small helpers shared by the op files */
 int name_check(const struct p9_str *s, char *out, bool create,
@@ -194,6 +193,8 @@ int op_fid(struct opctx *o, uint32_t num, struct fid **f);
 int op_node_fid(struct opctx *o, uint32_t num, struct fid **f);
 int helper_err(struct opctx *o, int rc);
 uint32_t op_maxdata(const struct opctx *o);
+struct hnode *op_hnode(struct opctx *o, uint64_t h);
+int op_install(struct opctx *o, struct fid *nf, uint32_t oldfid);
 
 /* creds.c */
 void cred_from_attach(const struct p9_str *uname, uint32_t n_uname,

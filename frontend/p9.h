@@ -210,9 +210,10 @@ int p9_encode(uint8_t *buf, size_t cap, const struct p9_fcall *f);
  * -EOPNOTSUPP for a well-framed message of a type the codec does not
  * know (type and tag are still filled in). */
 int p9_decode(const uint8_t *buf, size_t len, struct p9_fcall *f);
-/* Reads the 7-byte header: returns 0 and fills size, type, tag. */
+/* Read the 7-byte header. */
 void p9_peek_header(const uint8_t *hdr, uint32_t *size, uint8_t *type,
     uint16_t *tag);
+uint32_t p9_peek_size(const uint8_t *hdr);
 /* Append one directory entry at buf+*off (cap bytes in all); returns 0 or
  * -ENOSPC when it does not fit whole. */
 int p9_dirent_put(uint8_t *buf, size_t cap, size_t *off,

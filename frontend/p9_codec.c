@@ -524,6 +524,17 @@ p9_peek_header(const uint8_t *hdr, uint32_t *size, uint8_t *type,
 	*tag = (uint16_t)(hdr[5] | hdr[6] << 8);
 }
 
+uint32_t
+p9_peek_size(const uint8_t *hdr)
+{
+	uint32_t size;
+	uint8_t type;
+	uint16_t tag;
+
+	p9_peek_header(hdr, &size, &type, &tag);
+	return size;
+}
+
 int
 p9_decode(const uint8_t *buf, size_t len, struct p9_fcall *f)
 {

@@ -1,0 +1,417 @@
+/* conn.c - one 9P connection: read frames, track tags, answer Tversion
+ * and Tflush, hand everything else to the workers, write replies.
+ *
+ * Ordering rules (reference §2.7): a request's tag leaves the table and
+ * its reply is written while holding the write lock, and Rflush for it is
+ * written right after under the same lock.  So a Tflush that finds its
+ * tag gone can only be answered after the reply went out, and a flushed
+ * request never replies after its Rflush. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "frontend/frontend.h"
+
+#define MAX_FREE_REQS 64
+
+/* Read exactly n bytes: 0, 1 at a clean end of stream, or -errno.  The
+ * descriptors of trans=fd may be non-blocking, so EAGAIN waits. */
+static int
+read_full(int fd, uint8_t *buf, size_t n, bool start)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k > 0) {
+			got += (size_t)k;
+			continue;
+		}
+		if (k == 0)
+			return got == 0 && start ? 1 : -EPIPE;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		poll(&p, 1, -1);
+	}
+	return 0;
+}
+
+int
+conn_write(struct conn *c, const uint8_t *buf, size_t len)
+{
+	size_t put = 0;
+
+	while (put < len && !c->broken) {
+		ssize_t k = write(c->wfd, buf + put, len - put);
+		if (k > 0) {
+			put += (size_t)k;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = c->wfd, .events = POLLOUT };
+			poll(&p, 1, -1);
+			continue;
+		}
+		c->broken = true;	/* peer gone: drop later replies */
+	}
+	return c->broken ? -EPIPE : 0;
+}
+
+static struct req **
+tag_slot(struct conn *c, uint16_t tag)
+{
+	struct req **pp = &c->tags[tag % REQ_TAG_BUCKETS];
+
+	while (*pp && (*pp)->tag != tag)
+		pp = &(*pp)->tag_next;
+	return pp;
+}
+
+/* Called with c->lock held. */
+static void
+tag_remove(struct conn *c, struct req *r)
+{
+	struct req **pp;
+
+	if (!r->in_table)
+		return;
+	pp = tag_slot(c, r->tag);
+	if (*pp == r)
+		*pp = r->tag_next;
+	r->in_table = false;
+	c->inflight--;
+	pthread_cond_broadcast(&c->cond);
+}
+
+static struct req *
+req_alloc(struct conn *c)
+{
+	struct req *r;
+
+	pthread_mutex_lock(&c->lock);
+	if ((r = c->freereq) != NULL) {
+		c->freereq = r->next;
+		c->nfreereq--;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (r == NULL && (r = malloc(sizeof(*r))) == NULL)
+		return NULL;
+	memset(r, 0, offsetof(struct req, small));
+	r->conn = c;
+	return r;
+}
+
+/* Frames that fit the request's own buffer need nothing more; bigger
+ * ones (Twrite data) borrow an msize buffer, and the number of those is
+ * capped per connection: the reader waits for one, which is back-pressure
+ * on a client that floods writes rather than unbounded memory. */
+static int
+req_buffer(struct conn *c, struct req *r, uint32_t size)
+{
+	if (size <= sizeof(r->small)) {
+		r->buf = r->small;
+		return 0;
+	}
+	pthread_mutex_lock(&c->lock);
+	while (c->bigbufs >= c->max_bigbufs)
+		pthread_cond_wait(&c->cond, &c->lock);
+	c->bigbufs++;
+	r->big = c->freebig;
+	c->freebig = NULL;
+	pthread_mutex_unlock(&c->lock);
+	if (r->big == NULL && (r->big = malloc(c->msize)) == NULL) {
+		pthread_mutex_lock(&c->lock);
+		c->bigbufs--;
+		pthread_mutex_unlock(&c->lock);
+		return -ENOMEM;
+	}
+	r->buf = r->big;
+	return 0;
+}
+
+void
+req_free(struct req *r)
+{
+	struct conn *c = r->conn;
+	uint8_t *spare = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	if (r->big) {
+		c->bigbufs--;
+		if (c->freebig == NULL)
+			c->freebig = r->big;
+		else
+			spare = r->big;
+		pthread_cond_broadcast(&c->cond);
+	}
+	if (c->nfreereq < MAX_FREE_REQS) {
+		r->next = c->freereq;
+		c->freereq = r;
+		c->nfreereq++;
+		r = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	free(spare);
+	free(r);
+}
+
+static void
+reply_now(struct conn *c, const struct p9_fcall *f)
+{
+	uint8_t buf[64];
+	int n = p9_encode(buf, sizeof(buf), f);
+
+	if (n < 0)
+		return;
+	pthread_mutex_lock(&c->wlock);
+	conn_write(c, buf, (size_t)n);
+	pthread_mutex_unlock(&c->wlock);
+}
+
+static void
+reply_error(struct conn *c, uint16_t tag, int err)
+{
+	struct p9_fcall f = { .type = P9_RLERROR, .tag = tag };
+
+	f.u.rlerror.ecode = (uint32_t)err;
+	reply_now(c, &f);
+}
+
+/* The request is done: drop its tag, send its reply (NULL: none), then
+ * answer every Tflush that waited for it, all under the write lock. */
+void
+conn_finish(struct req *r, const uint8_t *reply, size_t len)
+{
+	struct conn *c = r->conn;
+	struct req *todo = r, *done = NULL;
+
+	r->flush_next = NULL;	/* r itself is never a Tflush */
+	pthread_mutex_lock(&c->wlock);
+	if (reply)
+		conn_write(c, reply, len);
+	while (todo) {
+		struct req *cur = todo;
+		todo = cur->flush_next;
+		pthread_mutex_lock(&c->lock);
+		tag_remove(c, cur);
+		struct req *fl = cur->flushers;
+		cur->flushers = NULL;
+		pthread_mutex_unlock(&c->lock);
+		if (cur != r) {
+			struct p9_fcall f = { .type = P9_RFLUSH,
+			    .tag = cur->tag };
+			uint8_t buf[P9_HDRSZ];
+			if (p9_encode(buf, sizeof(buf), &f) > 0)
+				conn_write(c, buf, sizeof(buf));
+		}
+		/* Flushes of this one (flush of a flush) come next. */
+		while (fl) {
+			struct req *n = fl->flush_next;
+			fl->flush_next = todo;
+			todo = fl;
+			fl = n;
+		}
+		cur->flush_next = done;
+		done = cur;
+	}
+	pthread_mutex_unlock(&c->wlock);
+	while (done) {
+		struct req *n = done->flush_next;
+		req_free(done);
+		done = n;
+	}
+}
+
+/* Wait for every request in flight, asking them to stop where they can
+ * (queued requests are dropped, blocking locks give up). */
+static void
+quiesce(struct conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < REQ_TAG_BUCKETS; i++)
+		for (struct req *r = c->tags[i]; r; r = r->tag_next)
+			atomic_store(&r->flushed, true);
+	while (c->inflight > 0)
+		pthread_cond_wait(&c->cond, &c->lock);
+	free(c->freebig);
+	c->freebig = NULL;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Tversion: negotiate msize and reset the session (all fids gone). */
+static void
+do_version(struct conn *c, struct req *r)
+{
+	const struct p9_str *v = &r->t.u.version.version;
+	uint32_t msize = r->t.u.version.msize;
+	struct p9_fcall f = { .type = P9_RVERSION, .tag = r->tag };
+	bool good = v->len == 8 && memcmp(v->s, "9P2000.L", 8) == 0 &&
+	    msize >= P9_MSIZE_MIN;
+
+	quiesce(c);
+	fidtab_clear(&c->fids);
+	if (msize > c->srv->max_msize)
+		msize = c->srv->max_msize;
+	f.u.version.msize = msize;
+	f.u.version.version = p9_cstr(good ? "9P2000.L" : "unknown");
+	if (good) {
+		pthread_mutex_lock(&c->lock);
+		c->msize = msize;
+		c->max_bigbufs = (int)(c->srv->max_bigbytes / msize);
+		if (c->max_bigbufs < 4)
+			c->max_bigbufs = 4;
+		pthread_mutex_unlock(&c->lock);
+	}
+	log_debug("%s: Tversion msize %u -> %s", c->peer,
+	    r->t.u.version.msize, good ? "9P2000.L" : "unknown");
+	reply_now(c, &f);
+	req_free(r);
+}
+
+/* Put r in the tag table.  A tag already in flight is a client bug that
+ * would make replies ambiguous: -EPROTO closes the connection. */
+static int
+admit(struct conn *c, struct req *r)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (*tag_slot(c, r->tag))
+		rc = -EPROTO;
+	else if (c->inflight >= c->srv->max_inflight)
+		rc = -EAGAIN;
+	else {
+		r->tag_next = NULL;
+		*tag_slot(c, r->tag) = r;
+		r->in_table = true;
+		c->inflight++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+/* Tflush: answered at once when the old tag is not in flight, else
+ * parked on the old request and answered when it finishes. */
+static int
+do_flush(struct conn *c, struct req *r)
+{
+	struct req *old;
+	int rc = 0;
+
+	pthread_mutex_lock(&c->lock);
+	old = *tag_slot(c, r->t.u.tflush.oldtag);
+	if (old && *tag_slot(c, r->tag))
+		rc = -EPROTO;
+	else if (old) {
+		r->tag_next = NULL;
+		*tag_slot(c, r->tag) = r;
+		r->in_table = true;
+		c->inflight++;
+		atomic_store(&old->flushed, true);
+		r->flush_next = old->flushers;
+		old->flushers = r;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (rc == 0 && old == NULL) {
+		struct p9_fcall f = { .type = P9_RFLUSH, .tag = r->tag };
+		reply_now(c, &f);
+		req_free(r);
+	}
+	return rc;
+}
+
+/* Read one frame into a request: 0, 1 at end of stream, -errno to close
+ * the connection. */
+static int
+read_req(struct conn *c, struct req **out)
+{
+	uint8_t hdr[P9_HDRSZ];
+	uint32_t size;
+	uint8_t type;
+	uint16_t tag;
+	struct req *r;
+	int rc;
+
+	if ((rc = read_full(c->rfd, hdr, sizeof(hdr), true)) != 0)
+		return rc;
+	p9_peek_header(hdr, &size, &type, &tag);
+	if (size < P9_HDRSZ || size > c->msize) {
+		log_warnx("%s: frame of %u bytes (msize %u): closing",
+		    c->peer, size, c->msize);
+		return -EMSGSIZE;
+	}
+	if ((r = req_alloc(c)) == NULL)
+		return -ENOMEM;
+	if ((rc = req_buffer(c, r, size)) < 0 ||
+	    (memcpy(r->buf, hdr, sizeof(hdr)),
+	    rc = read_full(c->rfd, r->buf + P9_HDRSZ, size - P9_HDRSZ,
+	    false)) < 0) {
+		req_free(r);
+		return rc;
+	}
+	r->tag = tag;
+	*out = r;
+	return 0;
+}
+
+/* Route one decoded request; -errno closes the connection. */
+static int
+route(struct conn *c, struct req *r)
+{
+	int rc = p9_decode(r->buf, p9_peek_size(r->buf), &r->t);
+
+	if (rc == -EBADMSG) {
+		log_warnx("%s: malformed %s (tag %u): closing", c->peer,
+		    p9_type_name(r->t.type), r->tag);
+		req_free(r);
+		return rc;
+	}
+	if (rc == 0 && !p9_is_tmsg(r->t.type))
+		rc = -EOPNOTSUPP;
+	if (rc < 0) {
+		reply_error(c, r->tag, -rc);
+		req_free(r);
+		return 0;
+	}
+	if (r->t.type == P9_TVERSION) {
+		do_version(c, r);
+		return 0;
+	}
+	if (r->t.type == P9_TFLUSH)
+		rc = do_flush(c, r);
+	else if ((rc = admit(c, r)) == 0)
+		pool_submit(&c->srv->pool, r);
+	if (rc == -EAGAIN) {
+		reply_error(c, r->tag, EAGAIN);
+		rc = 0;
+	}
+	if (rc < 0) {
+		log_warnx("%s: tag %u reused while in flight: closing",
+		    c->peer, r->tag);
+		req_free(r);
+	}
+	return rc;
+}
+
+void
+conn_run(struct conn *c)
+{
+	struct req *r;
+	int rc;
+
+	while ((rc = read_req(c, &r)) == 0)
+		if (route(c, r) < 0)
+			break;
+	if (rc < 0 && rc != -EMSGSIZE)
+		log_debug("%s: read: %s", c->peer, strerror(-rc));
+	quiesce(c);
+	fidtab_clear(&c->fids);
+}

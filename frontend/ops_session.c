@@ -1,0 +1,90 @@
+/* ops_session.c - Tattach, Tauth, Tclunk, Tremove: where fids begin and
+ * end. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/frontend.h"
+
+int
+op_auth(struct opctx *o)
+{
+	return -EOPNOTSUPP;	/* no authentication protocol is offered */
+}
+
+int
+op_attach(struct opctx *o)
+{
+	const struct p9_str *an = &o->t->u.tattach.aname;
+	uint32_t num = o->t->u.tattach.fid;
+	struct hcred cr;
+	struct hattr a;
+	struct fid *f;
+	uint64_t h;
+	char *aname;
+	int rc;
+
+	if (fid_exists(&o->c->fids, num))
+		return -EINVAL;
+	if (memchr(an->s, '\0', an->len))
+		return -EINVAL;
+	if ((aname = strndup(an->s, an->len)) == NULL)
+		return -ENOMEM;
+	cred_from_attach(&o->t->u.tattach.uname, o->t->u.tattach.n_uname,
+	    &cr);
+	rc = helper_attach(o->c->srv->hc, &cr, aname, &h, &a);
+	free(aname);
+	if (rc < 0)
+		return helper_err(o, rc);
+	if ((f = fid_alloc(&o->c->fids, num)) == NULL) {
+		helper_release(o->c->srv->hc, &h, 1);
+		return -ENOMEM;
+	}
+	f->cred = cr;
+	if ((f->node = op_hnode(o, h)) == NULL) {
+		fid_put(f);
+		return -ENOMEM;
+	}
+	qid_from_attr(&a, &o->rep.u.rqid.qid);
+	f->qtype = o->rep.u.rqid.qid.type;
+	return op_install(o, f, P9_NOFID);
+}
+
+/* The fid is gone whatever the outcome; an xattr written through it is
+ * committed now and the commit's result is the reply. */
+int
+op_clunk(struct opctx *o)
+{
+	struct fid *f = fid_take(&o->c->fids, o->t->u.tfid.fid);
+	int rc = 0;
+
+	if (f == NULL)
+		return -ENOENT;
+	pthread_mutex_lock(&f->lock);
+	if (f->kind == FID_XATTR_WRITE)
+		rc = xattr_commit(o, f);
+	pthread_mutex_unlock(&f->lock);
+	fid_put(f);
+	return rc;
+}
+
+int
+op_remove(struct opctx *o)
+{
+	struct fid *f = fid_take(&o->c->fids, o->t->u.tfid.fid);
+	int rc;
+
+	if (f == NULL)
+		return -ENOENT;
+	pthread_mutex_lock(&f->lock);
+	if (f->kind != FID_NODE)
+		rc = -EBADF;
+	else if (f->parent == NULL || f->name == NULL)
+		rc = -EBUSY;		/* the attach root */
+	else
+		rc = helper_err(o, helper_remove(o->c->srv->hc, &f->cred,
+		    f->node->h, f->parent->h, f->name));
+	pthread_mutex_unlock(&f->lock);
+	fid_put(f);
+	return rc;
+}

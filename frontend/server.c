@@ -1,0 +1,117 @@
+/* server.c - server-wide settings and the life of a connection. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "frontend/frontend.h"
+
+#define MAX_WORKERS	64
+#define MAX_FIDS	(1u << 20)	/* cache=loose keeps one per dentry */
+#define MAX_INFLIGHT	1024
+#define MAX_BIGBYTES	(64u << 20)	/* Twrite frames buffered at once */
+#define INITIAL_MSIZE	8192		/* until Tversion says otherwise */
+
+void
+server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
+{
+	memset(s, 0, sizeof(*s));
+	s->hc = hc;
+	s->info = *info;
+	s->max_msize = P9_MSIZE_MAX;
+	s->max_fids = MAX_FIDS;
+	s->max_inflight = MAX_INFLIGHT;
+	s->max_bigbytes = MAX_BIGBYTES;
+	pool_init(&s->pool, MAX_WORKERS);
+}
+
+/* Handles go back to the helper one by one as their last fid goes. */
+static void
+release_handle(void *ctx, uint64_t h)
+{
+	struct server *s = ctx;
+
+	helper_release(s->hc, &h, 1);
+}
+
+void
+server_conn(struct server *s, int rfd, int wfd, const char *peer)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || fidtab_init(&c->fids, s->max_fids, release_handle,
+	    s) < 0) {
+		log_warnx("%s: out of memory", peer);
+		free(c);
+		return;
+	}
+	c->srv = s;
+	c->rfd = rfd;
+	c->wfd = wfd;
+	c->msize = INITIAL_MSIZE;
+	c->max_bigbufs = 4;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	pthread_mutex_init(&c->wlock, NULL);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	log_debug("%s: connected", c->peer);
+	conn_run(c);
+	log_debug("%s: closed", c->peer);
+	fidtab_destroy(&c->fids);
+	while (c->freereq) {
+		struct req *r = c->freereq;
+		c->freereq = r->next;
+		free(r);
+	}
+	free(c->freebig);
+	pthread_mutex_destroy(&c->wlock);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+}
+
+struct conn_arg {
+	struct server *s;
+	int rfd, wfd;
+	char peer[64];
+};
+
+static void *
+conn_thread(void *arg)
+{
+	struct conn_arg *a = arg;
+
+	server_conn(a->s, a->rfd, a->wfd, a->peer);
+	close(a->rfd);
+	if (a->wfd != a->rfd)
+		close(a->wfd);
+	free(a);
+	return NULL;
+}
+
+/* Serve a connection on its own reader thread. */
+int
+server_conn_spawn(struct server *s, int rfd, int wfd, const char *peer)
+{
+	struct conn_arg *a = malloc(sizeof(*a));
+	pthread_attr_t at;
+	pthread_t t;
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	a->s = s;
+	a->rfd = rfd;
+	a->wfd = wfd;
+	snprintf(a->peer, sizeof(a->peer), "%s", peer);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &at, conn_thread, a);
+	pthread_attr_destroy(&at);
+	if (rc != 0) {
+		free(a);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,662 @@
+/* p9test.c - a 9P2000.L client that checks vfsd's answers to the tricky
+ * cases: msize caps, unknown types, partial walks, clones of open fids,
+ * files renamed or unlinked while open, xattr commit at clunk, lock
+ * conflicts and flush ordering.
+ *
+ * usage: p9test SOCKET EXPORT_DIR   (prints TAP; run as root so it can
+ * prepare and inspect the export on the host side) */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "frontend/p9.h"
+
+static int ntest, nfail;
+static const char *sockpath, *export;
+static uint8_t rbuf[P9_MSIZE_MAX + 64];
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++ntest);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!cond)
+		nfail++;
+}
+
+static int
+dial(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
+	if (connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		perror("connect");
+		exit(1);
+	}
+	return s;
+}
+
+static void
+send_msg(int s, const struct p9_fcall *f)
+{
+	uint8_t buf[70000];
+	int n = p9_encode(buf, sizeof(buf), f);
+
+	if (n < 0 || write(s, buf, (size_t)n) != n) {
+		fprintf(stderr, "send failed\n");
+		exit(1);
+	}
+}
+
+/* Receive one reply within ms; returns 0, or -1 on timeout / close. */
+static int
+recv_msg(int s, struct p9_fcall *f, int ms)
+{
+	size_t got = 0, want = 4;
+	struct pollfd p = { .fd = s, .events = POLLIN };
+
+	while (got < want) {
+		if (poll(&p, 1, ms) <= 0)
+			return -1;
+		ssize_t k = read(s, rbuf + got, want - got);
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+		if (got == 4) {
+			want = p9_peek_size(rbuf);
+			if (want < 7 || want > sizeof(rbuf))
+				return -1;
+		}
+	}
+	return p9_decode(rbuf, want, f) == 0 ? 0 : -1;
+}
+
+static uint16_t next_tag = 1;
+
+/* One request, one reply; returns the reply type (0 on failure), and
+ * *err the Rlerror code. */
+static int
+rpc(int s, struct p9_fcall *t, struct p9_fcall *r)
+{
+	t->tag = next_tag++ % 60000;
+	send_msg(s, t);
+	if (recv_msg(s, r, 5000) < 0 || r->tag != t->tag)
+		return 0;
+	return r->type;
+}
+
+static int
+err_of(const struct p9_fcall *r)
+{
+	return r->type == P9_RLERROR ? (int)r->u.rlerror.ecode : 0;
+}
+
+static uint32_t
+version(int s, uint32_t msize, const char *v, char *out)
+{
+	struct p9_fcall t = { .type = P9_TVERSION }, r;
+
+	t.u.version.msize = msize;
+	t.u.version.version = p9_cstr(v);
+	send_msg(s, &t);	/* tag 0 here; NOTAG below */
+	if (recv_msg(s, &r, 5000) < 0 || r.type != P9_RVERSION)
+		return 0;
+	snprintf(out, 32, "%.*s", r.u.version.version.len,
+	    r.u.version.version.s);
+	return r.u.version.msize;
+}
+
+static int
+attach(int s, uint32_t fid, const char *uname, uint32_t n_uname)
+{
+	struct p9_fcall t = { .type = P9_TATTACH }, r;
+
+	t.u.tattach.fid = fid;
+	t.u.tattach.afid = P9_NOFID;
+	t.u.tattach.uname = p9_cstr(uname);
+	t.u.tattach.aname = p9_cstr("");
+	t.u.tattach.n_uname = n_uname;
+	return rpc(s, &t, &r) == P9_RATTACH ? 0 : err_of(&r) ? err_of(&r) : -1;
+}
+
+/* Walk names (a '/'-separated path, "" = clone); returns nwqid or
+ * -errno. */
+static int
+walk(int s, uint32_t fid, uint32_t newfid, const char *path)
+{
+	struct p9_fcall t = { .type = P9_TWALK }, r;
+	char buf[256], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	t.u.twalk.fid = fid;
+	t.u.twalk.newfid = newfid;
+	for (tok = strtok_r(buf, "/", &save); tok;
+	    tok = strtok_r(NULL, "/", &save))
+		t.u.twalk.wname[t.u.twalk.nwname++] = p9_cstr(tok);
+	if (rpc(s, &t, &r) == P9_RWALK)
+		return r.u.rwalk.nwqid;
+	return -err_of(&r);
+}
+
+static int
+simple(int s, struct p9_fcall *t)
+{
+	struct p9_fcall r;
+	int type = rpc(s, t, &r);
+
+	if (type == t->type + 1)
+		return 0;
+	return type == P9_RLERROR ? -err_of(&r) : -1000;
+}
+
+static int
+clunk(int s, uint32_t fid)
+{
+	struct p9_fcall t = { .type = P9_TCLUNK, .u.tfid.fid = fid };
+
+	return simple(s, &t);
+}
+
+static int
+lopen(int s, uint32_t fid, uint32_t flags)
+{
+	struct p9_fcall t = { .type = P9_TLOPEN, .u.tlopen = { fid, flags } };
+
+	return simple(s, &t);
+}
+
+/* Read into out (NUL-terminated); returns count or -errno. */
+static int
+readf(int s, uint32_t fid, uint64_t off, uint32_t count, char *out)
+{
+	struct p9_fcall t = { .type = P9_TREAD }, r;
+
+	t.u.tread.fid = fid;
+	t.u.tread.offset = off;
+	t.u.tread.count = count;
+	if (rpc(s, &t, &r) != P9_RREAD)
+		return -err_of(&r);
+	if (out) {
+		memcpy(out, r.u.rread.data, r.u.rread.count);
+		out[r.u.rread.count] = '\0';
+	}
+	return (int)r.u.rread.count;
+}
+
+static int
+writef(int s, uint32_t fid, uint64_t off, const char *data)
+{
+	struct p9_fcall t = { .type = P9_TWRITE }, r;
+
+	t.u.twrite.fid = fid;
+	t.u.twrite.offset = off;
+	t.u.twrite.count = (uint32_t)strlen(data);
+	t.u.twrite.data = (const uint8_t *)data;
+	if (rpc(s, &t, &r) != P9_RWRITE)
+		return -err_of(&r);
+	return (int)r.u.rwrite.count;
+}
+
+static int
+getattr(int s, uint32_t fid, struct p9_fcall *r)
+{
+	struct p9_fcall t = { .type = P9_TGETATTR };
+
+	t.u.tgetattr.fid = fid;
+	t.u.tgetattr.request_mask = 0x3fff;
+	if (rpc(s, &t, r) != P9_RGETATTR)
+		return -err_of(r);
+	return 0;
+}
+
+static void
+host_write(const char *rel, const char *data)
+{
+	char p[4096];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", export, rel);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, data, strlen(data)) < 0) {
+		perror(p);
+		exit(1);
+	}
+	close(fd);
+}
+
+static void
+host_path(const char *rel, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s", export, rel);
+}
+
+static void
+test_version(void)
+{
+	int s = dial();
+	char v[32];
+	struct p9_fcall t = { .type = P9_TSTATFS + 116 }, r;	/* Tstat */
+
+	ok(version(s, 2 * 1048576, "9P2000.L", v) == 1048576 &&
+	    strcmp(v, "9P2000.L") == 0, "msize 2 MiB is capped at 1 MiB");
+	ok(version(s, 1000, "9P2000.L", v) && strcmp(v, "unknown") == 0,
+	    "msize below 4096 is refused with 'unknown'");
+	ok(version(s, 65536, "9P2000.u", v) && strcmp(v, "unknown") == 0,
+	    "9P2000.u is refused with 'unknown'");
+	ok(version(s, 65536, "9P2000.L", v) == 65536, "msize 65536 agreed");
+	t.u.tfid.fid = 0;
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EOPNOTSUPP,
+	    "unknown T-type (Tstat) gets Rlerror(EOPNOTSUPP)");
+	t.type = P9_TAUTH;
+	t.u.tauth.afid = 1;
+	t.u.tauth.uname = p9_cstr("nobody");
+	t.u.tauth.aname = p9_cstr("");
+	t.u.tauth.n_uname = P9_NONUNAME;
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EOPNOTSUPP,
+	    "Tauth gets Rlerror(EOPNOTSUPP)");
+	t.type = P9_TFLUSH;
+	t.u.tflush.oldtag = 4321;
+	ok(rpc(s, &t, &r) == P9_RFLUSH, "Tflush of an unknown tag: Rflush");
+	ok(attach(s, 0, "nobody", P9_NONUNAME) == 0,
+	    "first attach as 'nobody' with n_uname ~0 succeeds");
+	ok(attach(s, 1, "", 0) == 0, "per-uid attach (uid 0)");
+	ok(getattr(s, 0, &r) == 0 && r.u.rgetattr.qid.type == P9_QTDIR &&
+	    (r.u.rgetattr.valid & 0x7ff) == 0x7ff &&
+	    p9_peek_size(rbuf) == P9_HDRSZ + P9_GETATTR_BODY,
+	    "getattr of the root: 153-byte body, BASIC valid, a directory");
+	ok(version(s, 8192, "9P2000.L", v) == 8192 && getattr(s, 0, &r) ==
+	    -EBADF, "Tversion resets the session (fid 0 is gone)");
+	close(s);
+}
+
+static int
+session(uint32_t msize)
+{
+	int s = dial();
+	char v[32];
+
+	if (version(s, msize, "9P2000.L", v) != msize ||
+	    attach(s, 0, "nobody", P9_NONUNAME) != 0 ||
+	    attach(s, 1, "", 0) != 0) {
+		printf("Bail out! cannot start a session\n");
+		exit(1);
+	}
+	return s;
+}
+
+static void
+test_walk(void)
+{
+	int s = session(65536);
+	char p[4096];
+
+	host_path("d", p, sizeof(p));
+	mkdir(p, 0755);
+	host_write("d/f", "file f\n");
+	ok(walk(s, 1, 2, "d/nope/x") == 1,
+	    "partial walk answers Rwalk with the qids so far");
+	ok(clunk(s, 2) < 0, "and creates no newfid");
+	ok(walk(s, 1, 2, "nope") == -ENOENT, "first name missing: ENOENT");
+	ok(walk(s, 1, 2, "d/f") == 2, "full two-name walk");
+	ok(walk(s, 1, 2, "d") == -EINVAL, "newfid in use: EINVAL");
+	ok(walk(s, 2, 3, "..") == 1 && walk(s, 3, 3, "..") == 1 &&
+	    walk(s, 3, 3, "..") == 1, "walk of '..' (repeatedly) succeeds");
+	struct p9_fcall r0, r3;
+	ok(getattr(s, 1, &r0) == 0 && getattr(s, 3, &r3) == 0 &&
+	    r0.u.rgetattr.qid.path == r3.u.rgetattr.qid.path,
+	    "'..' does not leave the export root");
+	clunk(s, 3);
+	ok(lopen(s, 2, 0) == 0, "lopen d/f");
+	ok(walk(s, 2, 4, "") == 0, "clone (nwname 0) from an open fid");
+	ok(getattr(s, 4, &r0) == 0 && r0.u.rgetattr.a.size == 7,
+	    "clone sees the same file");
+	ok(readf(s, 4, 0, 100, NULL) == -EBADF, "the clone is not open");
+	ok(lopen(s, 2, 0) == -EINVAL, "opening an open fid again: EINVAL");
+	char buf[100];
+	ok(readf(s, 2, 0, 100, buf) == 7 && strcmp(buf, "file f\n") == 0,
+	    "read through the open fid");
+	/* Renamed on the host while open: reads still reach it. */
+	char q[4096];
+	host_path("d/g", q, sizeof(q));
+	host_path("d/f", p, sizeof(p));
+	rename(p, q);
+	ok(readf(s, 2, 0, 100, buf) == 7 && strcmp(buf, "file f\n") == 0,
+	    "read of a file renamed while open");
+	ok(getattr(s, 4, &r0) == 0, "getattr on its clone after the rename");
+	clunk(s, 2);
+	clunk(s, 4);
+	close(s);
+}
+
+static void
+test_unlinked(void)
+{
+	int s = session(65536);
+	struct p9_fcall t = { .type = P9_TLCREATE }, r;
+	char buf[100];
+
+	ok(walk(s, 1, 2, "") == 0, "clone the root for lcreate");
+	t.u.tlcreate.fid = 2;
+	t.u.tlcreate.name = p9_cstr("u");
+	t.u.tlcreate.flags = 2;		/* RDWR */
+	t.u.tlcreate.mode = 0100644;
+	t.u.tlcreate.gid = 0;
+	ok(simple(s, &t) == 0, "lcreate u (the fid becomes the open file)");
+	ok(writef(s, 2, 0, "hello") == 5, "write 5 bytes");
+	ok(walk(s, 2, 3, "") == 0, "clone the open fid");
+	t.type = P9_TUNLINKAT;
+	t.u.tunlinkat.dirfid = 1;
+	t.u.tunlinkat.name = p9_cstr("u");
+	t.u.tunlinkat.flags = 0;
+	ok(simple(s, &t) == 0, "unlinkat u while open");
+	ok(getattr(s, 2, &r) == 0 && r.u.rgetattr.a.nlink == 0 &&
+	    r.u.rgetattr.a.size == 5, "getattr of the unlinked open file");
+	ok(readf(s, 2, 0, 100, buf) == 5 && strcmp(buf, "hello") == 0,
+	    "read of the unlinked file");
+	ok(writef(s, 2, 5, " world") == 6 && getattr(s, 3, &r) == 0 &&
+	    r.u.rgetattr.a.size == 11,
+	    "write to it; its clone sees the new size");
+	t.type = P9_TSETATTR;
+	memset(&t.u, 0, sizeof(t.u));
+	t.u.tsetattr.fid = 3;
+	t.u.tsetattr.valid = P9_SETATTR_SIZE;
+	t.u.tsetattr.size = 2;
+	ok(simple(s, &t) == 0 && getattr(s, 2, &r) == 0 &&
+	    r.u.rgetattr.a.size == 2, "truncate it through the clone");
+	clunk(s, 2);
+	clunk(s, 3);
+	close(s);
+}
+
+static void
+test_xattr(void)
+{
+	int s = session(65536);
+	struct p9_fcall t = { .type = P9_TXATTRCREATE }, r;
+	char p[4096], v[16] = "";
+
+	host_write("x", "x");
+	host_path("x", p, sizeof(p));
+	ok(walk(s, 1, 2, "x") == 1 && walk(s, 2, 3, "") == 0, "walk to x");
+	t.u.txattrcreate.fid = 3;
+	t.u.txattrcreate.name = p9_cstr("user.test");
+	t.u.txattrcreate.attr_size = 3;
+	t.u.txattrcreate.flags = 0;
+	ok(simple(s, &t) == 0, "xattrcreate user.test size 3");
+	ok(writef(s, 3, 0, "abc") == 3, "write the value");
+	ok(lgetxattr(p, "user.test", v, sizeof(v)) < 0,
+	    "nothing is set before the clunk");
+	ok(clunk(s, 3) == 0, "clunk commits");
+	ok(lgetxattr(p, "user.test", v, sizeof(v)) == 3 &&
+	    memcmp(v, "abc", 3) == 0, "the host file has user.test=abc");
+	t.type = P9_TXATTRWALK;
+	memset(&t.u, 0, sizeof(t.u));
+	t.u.txattrwalk.fid = 2;
+	t.u.txattrwalk.newfid = 4;
+	t.u.txattrwalk.name = p9_cstr("user.test");
+	ok(rpc(s, &t, &r) == P9_RXATTRWALK && r.u.rxattrwalk.size == 3,
+	    "xattrwalk reports size 3");
+	ok(readf(s, 4, 0, 100, v) == 3 && strcmp(v, "abc") == 0,
+	    "and reads abc");
+	clunk(s, 4);
+	t.u.txattrwalk.name = p9_cstr("user.missing");
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == ENODATA,
+	    "missing attribute: ENODATA");
+	ok(walk(s, 2, 3, "") == 0, "clone again");
+	t.type = P9_TXATTRCREATE;
+	memset(&t.u, 0, sizeof(t.u));
+	t.u.txattrcreate.fid = 3;
+	t.u.txattrcreate.name = p9_cstr("user.short");
+	t.u.txattrcreate.attr_size = 5;
+	ok(simple(s, &t) == 0 && writef(s, 3, 0, "abc") == 3 &&
+	    clunk(s, 3) == -EINVAL, "short value: clunk fails with EINVAL");
+	ok(clunk(s, 3) == -ENOENT, "and the fid is gone anyway");
+	ok(walk(s, 2, 3, "") == 0, "clone again");
+	t.u.txattrcreate.name = p9_cstr("user.test");
+	t.u.txattrcreate.attr_size = 0;
+	t.u.txattrcreate.flags = P9_XATTR_REPLACE;
+	ok(simple(s, &t) == 0 && clunk(s, 3) == 0 &&
+	    lgetxattr(p, "user.test", v, sizeof(v)) < 0 && errno == ENODATA,
+	    "size 0 removes the attribute");
+	t.u.txattrcreate.attr_size = 65537;
+	ok(simple(s, &t) == -E2BIG, "values over 64 KiB: E2BIG");
+	clunk(s, 2);
+	close(s);
+}
+
+static void
+lockmsg(struct p9_fcall *t, uint8_t type, uint32_t fid, uint8_t ltype,
+    uint32_t flags)
+{
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->u.lock.fid = fid;
+	t->u.lock.type = ltype;
+	t->u.lock.flags = flags;
+	t->u.lock.start = 0;
+	t->u.lock.length = 0;
+	t->u.lock.proc_id = 42;
+	t->u.lock.client_id = p9_cstr("p9test");
+}
+
+static void
+test_locks(void)
+{
+	int s = session(65536);
+	struct p9_fcall t, r;
+
+	host_write("l", "lock me");
+	ok(walk(s, 1, 2, "l") == 1 && lopen(s, 2, 2) == 0 &&
+	    walk(s, 1, 3, "l") == 1 && lopen(s, 3, 2) == 0,
+	    "two fids open the same file");
+	lockmsg(&t, P9_TLOCK, 2, P9_LOCK_WRLCK, 0);
+	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_SUCCESS,
+	    "write lock on fid A");
+	lockmsg(&t, P9_TLOCK, 3, P9_LOCK_WRLCK, 0);
+	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_BLOCKED,
+	    "conflicting write lock on fid B: BLOCKED");
+	lockmsg(&t, P9_TGETLOCK, 3, P9_LOCK_UNLCK, 0);
+	ok(rpc(s, &t, &r) == P9_RGETLOCK && r.u.lock.type == P9_LOCK_WRLCK,
+	    "getlock (UNLCK probe) on B reports A's write lock");
+	lockmsg(&t, P9_TGETLOCK, 2, P9_LOCK_UNLCK, 0);
+	ok(rpc(s, &t, &r) == P9_RGETLOCK && r.u.lock.type == P9_LOCK_UNLCK,
+	    "getlock on A itself: no conflict");
+	lockmsg(&t, P9_TLOCK, 3, P9_LOCK_WRLCK, 7);
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EINVAL,
+	    "unknown lock flag: EINVAL");
+
+	/* A blocking lock waits in the server; Tflush cancels it and no
+	 * Rlock may follow the Rflush. */
+	lockmsg(&t, P9_TLOCK, 3, P9_LOCK_WRLCK, P9_LOCK_FLAG_BLOCK);
+	t.tag = 500;
+	send_msg(s, &t);
+	ok(recv_msg(s, &r, 300) < 0, "blocking lock is still waiting");
+	struct p9_fcall fl = { .type = P9_TFLUSH, .tag = 501 };
+	fl.u.tflush.oldtag = 500;
+	send_msg(s, &fl);
+	ok(recv_msg(s, &r, 5000) == 0 && r.type == P9_RFLUSH &&
+	    r.tag == 501, "Tflush of the blocked lock: Rflush");
+	ok(recv_msg(s, &r, 300) < 0, "and no Rlock after the Rflush");
+
+	/* A blocking lock is granted once the holder unlocks. */
+	t.tag = 502;
+	send_msg(s, &t);
+	struct p9_fcall un;
+	lockmsg(&un, P9_TLOCK, 2, P9_LOCK_UNLCK, 0);
+	un.tag = 503;
+	send_msg(s, &un);
+	int got_un = 0, got_lock = 0;
+	for (int i = 0; i < 2 && recv_msg(s, &r, 5000) == 0; i++) {
+		if (r.tag == 503 && r.type == P9_RLOCK)
+			got_un = r.u.rlock.status == P9_LOCK_SUCCESS;
+		if (r.tag == 502 && r.type == P9_RLOCK)
+			got_lock = r.u.rlock.status == P9_LOCK_SUCCESS;
+	}
+	ok(got_un && got_lock, "unlock on A wakes the blocked lock on B");
+	clunk(s, 3);
+	lockmsg(&t, P9_TLOCK, 2, P9_LOCK_WRLCK, 0);
+	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_SUCCESS,
+	    "clunk of B released its lock");
+	clunk(s, 2);
+	close(s);
+}
+
+/* Tread and an immediate Tflush for it: the read's reply may come first,
+ * or not at all, but never after the Rflush. */
+static void
+test_flush_order(void)
+{
+	int s = session(65536), bad = 0, flushed = 0;
+	struct p9_fcall t = { .type = P9_TREAD }, fl = { .type = P9_TFLUSH },
+	    r;
+
+	host_write("big", "0123456789");
+	walk(s, 1, 2, "big");
+	lopen(s, 2, 0);
+	for (int i = 0; i < 200; i++) {
+		t.tag = 600;
+		t.u.tread = (typeof(t.u.tread)){ 2, 0, 10 };
+		fl.tag = 601;
+		fl.u.tflush.oldtag = 600;
+		send_msg(s, &t);
+		send_msg(s, &fl);
+		int seen_flush = 0, seen_read = 0;
+		while (!seen_flush && recv_msg(s, &r, 5000) == 0) {
+			if (r.tag == 600)
+				seen_read = 1;
+			if (r.tag == 601)
+				seen_flush = 1;
+		}
+		if (!seen_flush)
+			bad++;
+		if (!seen_read)
+			flushed++;
+		if (recv_msg(s, &r, 5) == 0)
+			bad++;		/* something after Rflush */
+	}
+	ok(bad == 0, "200 read+flush pairs: never a reply after Rflush "
+	    "(%d reads were dropped)", flushed);
+	clunk(s, 2);
+	close(s);
+}
+
+static void
+test_msize_and_readdir(void)
+{
+	int s = session(8192);
+	struct p9_fcall t = { .type = P9_TREAD }, r;
+	char big[20000];
+	int fd;
+
+	memset(big, 'z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	host_write("huge", big);
+	walk(s, 1, 2, "huge");
+	lopen(s, 2, 0);
+	t.u.tread = (typeof(t.u.tread)){ 2, 0, 100000 };
+	ok(rpc(s, &t, &r) == P9_RREAD && r.u.rread.count == 8192 - 24 &&
+	    p9_peek_size(rbuf) < 8192, "Tread count over msize is capped");
+	clunk(s, 2);
+	/* A directory with many entries read in small replies. */
+	char p[4096];
+	host_path("many", p, sizeof(p));
+	mkdir(p, 0755);
+	for (int i = 0; i < 300; i++) {
+		char n[64];
+		snprintf(n, sizeof(n), "many/entry-with-a-longish-name-%03d", i);
+		host_write(n, "");
+	}
+	walk(s, 1, 3, "many");
+	ok(lopen(s, 3, 0200000) == 0, "lopen a directory");
+	uint64_t off = 0;
+	int entries = 0, calls = 0, split = 0, dots = 0, oversize = 0;
+	for (;;) {
+		t.type = P9_TREADDIR;
+		t.u.tread = (typeof(t.u.tread)){ 3, off, 100000 };
+		if (rpc(s, &t, &r) != P9_RREADDIR) {
+			split++;
+			break;
+		}
+		calls++;
+		if (p9_peek_size(rbuf) >= 8192)
+			oversize++;
+		if (r.u.rread.count == 0)
+			break;
+		size_t pos = 0;
+		struct p9_dirent d;
+		int k;
+		while ((k = p9_dirent_get(r.u.rread.data, r.u.rread.count,
+		    &pos, &d)) == 1) {
+			entries++;
+			off = d.offset;
+			if ((d.name.len == 1 && d.name.s[0] == '.') ||
+			    (d.name.len == 2 && memcmp(d.name.s, "..", 2) == 0))
+				dots++;
+		}
+		if (k < 0)
+			split++;
+	}
+	ok(entries == 302 && dots == 2 && split == 0 && oversize == 0 &&
+	    calls > 2, "readdir: %d entries incl. . and .. in %d replies, "
+	    "none split, all under msize", entries, calls);
+	t.u.tread = (typeof(t.u.tread)){ 3, 0, 50 };
+	ok(rpc(s, &t, &r) == P9_RREADDIR && r.u.rread.count > 0 &&
+	    r.u.rread.count <= 50, "readdir offset 0 rewinds, small count");
+	t.u.tread = (typeof(t.u.tread)){ 3, 0, 20 };
+	ok(rpc(s, &t, &r) == P9_RLERROR,
+	    "a count too small for one entry is an error, not the end");
+	clunk(s, 3);
+	walk(s, 1, 4, "many");
+	t.u.tread = (typeof(t.u.tread)){ 4, 0, 1000 };
+	ok(rpc(s, &t, &r) == P9_RLERROR, "readdir on an unopened fid fails");
+	clunk(s, 4);
+	/* A frame over msize closes this connection only. */
+	fd = dial();
+	uint8_t bad[16] = { 0xff, 0xff, 0x00, 0x00, P9_TCLUNK, 1, 0 };
+	int wr = (int)write(s, bad, 7);
+	ok(wr == 7 && recv_msg(s, &r, 2000) < 0,
+	    "a frame larger than msize closes the connection");
+	close(s);
+	char v[32];
+	ok(version(fd, 8192, "9P2000.L", v) == 8192 &&
+	    attach(fd, 0, "nobody", P9_NONUNAME) == 0,
+	    "other connections keep working");
+	close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: p9test SOCKET EXPORT_DIR\n");
+		return 2;
+	}
+	sockpath = argv[1];
+	export = argv[2];
+	test_version();
+	test_walk();
+	test_unlinked();
+	test_xattr();
+	test_locks();
+	test_flush_order();
+	test_msize_and_readdir();
+	printf("1..%d\n", ntest);
+	return nfail ? 1 : 0;
+}
