@@ -101,9 +101,14 @@ req_alloc(struct conn *c)
 		c->freereq = r->next;
 		c->nfreereq--;
 	}
+	c->live++;
 	pthread_mutex_unlock(&c->lock);
-	if (r == NULL && (r = malloc(sizeof(*r))) == NULL)
+	if (r == NULL && (r = malloc(sizeof(*r))) == NULL) {
+		pthread_mutex_lock(&c->lock);
+		c->live--;
+		pthread_mutex_unlock(&c->lock);
 		return NULL;
+	}
 	memset(r, 0, offsetof(struct req, small));
 	r->conn = c;
 	return r;
@@ -158,6 +163,10 @@ req_free(struct req *r)
 		c->nfreereq++;
 		r = NULL;
 	}
+	/* Last touch of the connection by this request: once live drops
+	 * to 0 the connection may be torn down. */
+	c->live--;
+	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 	free(spare);
 	free(r);
@@ -185,35 +194,45 @@ reply_error(struct conn *c, uint16_t tag, int err)
 	reply_now(c, &f);
 }
 
-/* The request is done: drop its tag, send its reply (NULL: none), then
- * answer every Tflush that waited for it, all under the write lock. */
+/* Drop a finished request's tag and take the Tflush requests parked on
+ * it.  The tag goes first: the client may reuse it the moment it reads
+ * the reply. */
+static struct req *
+untag(struct conn *c, struct req *r)
+{
+	struct req *fl;
+
+	pthread_mutex_lock(&c->lock);
+	tag_remove(c, r);
+	fl = r->flushers;
+	r->flushers = NULL;
+	pthread_mutex_unlock(&c->lock);
+	return fl;
+}
+
+/* The request is done: send its reply (NULL: none), then answer every
+ * Tflush that waited for it (and flushes of those), all under the write
+ * lock so that nothing can come between them. */
 void
 conn_finish(struct req *r, const uint8_t *reply, size_t len)
 {
 	struct conn *c = r->conn;
-	struct req *todo = r, *done = NULL;
+	struct req *todo, *done = r, *cur;
 
-	r->flush_next = NULL;	/* r itself is never a Tflush */
 	pthread_mutex_lock(&c->wlock);
+	todo = untag(c, r);
 	if (reply)
 		conn_write(c, reply, len);
-	while (todo) {
-		struct req *cur = todo;
+	r->flush_next = NULL;
+	while ((cur = todo) != NULL) {
+		struct req *fl = untag(c, cur);
+		struct p9_fcall f = { .type = P9_RFLUSH, .tag = cur->tag };
+		uint8_t buf[P9_HDRSZ];
+
 		todo = cur->flush_next;
-		pthread_mutex_lock(&c->lock);
-		tag_remove(c, cur);
-		struct req *fl = cur->flushers;
-		cur->flushers = NULL;
-		pthread_mutex_unlock(&c->lock);
-		if (cur != r) {
-			struct p9_fcall f = { .type = P9_RFLUSH,
-			    .tag = cur->tag };
-			uint8_t buf[P9_HDRSZ];
-			if (p9_encode(buf, sizeof(buf), &f) > 0)
-				conn_write(c, buf, sizeof(buf));
-		}
-		/* Flushes of this one (flush of a flush) come next. */
-		while (fl) {
+		if (p9_encode(buf, sizeof(buf), &f) > 0)
+			conn_write(c, buf, sizeof(buf));
+		while (fl) {	/* a flush of this flush comes next */
 			struct req *n = fl->flush_next;
 			fl->flush_next = todo;
 			todo = fl;
@@ -230,16 +249,18 @@ conn_finish(struct req *r, const uint8_t *reply, size_t len)
 	}
 }
 
-/* Wait for every request in flight, asking them to stop where they can
- * (queued requests are dropped, blocking locks give up). */
+/* Wait until no request but the caller's `keep` ones is alive, asking
+ * them to stop where they can (queued requests are dropped, blocking
+ * locks give up).  Waiting on `live` rather than on the tag table matters:
+ * a worker still touches the connection after it untagged its request. */
 static void
-quiesce(struct conn *c)
+quiesce(struct conn *c, int keep)
 {
 	pthread_mutex_lock(&c->lock);
 	for (int i = 0; i < REQ_TAG_BUCKETS; i++)
 		for (struct req *r = c->tags[i]; r; r = r->tag_next)
 			atomic_store(&r->flushed, true);
-	while (c->inflight > 0)
+	while (c->inflight > 0 || c->live > keep)
 		pthread_cond_wait(&c->cond, &c->lock);
 	free(c->freebig);
 	c->freebig = NULL;
@@ -256,7 +277,7 @@ do_version(struct conn *c, struct req *r)
 	bool good = v->len == 8 && memcmp(v->s, "9P2000.L", 8) == 0 &&
 	    msize >= P9_MSIZE_MIN;
 
-	quiesce(c);
+	quiesce(c, 1);		/* all but this Tversion */
 	fidtab_clear(&c->fids);
 	if (msize > c->srv->max_msize)
 		msize = c->srv->max_msize;
@@ -412,6 +433,6 @@ conn_run(struct conn *c)
 			break;
 	if (rc < 0 && rc != -EMSGSIZE)
 		log_debug("%s: read: %s", c->peer, strerror(-rc));
-	quiesce(c);
+	quiesce(c, 0);
 	fidtab_clear(&c->fids);
 }

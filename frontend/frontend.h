@@ -119,7 +119,8 @@ struct conn {
 	pthread_mutex_t lock;		/* the fields below */
 	pthread_cond_t cond;		/* a request finished */
 	struct req *tags[REQ_TAG_BUCKETS];
-	int inflight;
+	int inflight;			/* tags in the table */
+	int live;			/* requests not yet freed */
 	int bigbufs, max_bigbufs;
 	uint8_t *freebig;		/* one spare big buffer, reused */
 	struct req *freereq;
@@ -163,7 +164,9 @@ struct opctx {
 	bool drop;		/* send no reply (flushed blocking lock) */
 };
 
-#define OP_DROP 1
+/* An operation's answer for "send no reply" (a flushed blocking lock):
+ * outside the range of -errno values. */
+#define OP_DROP (-100000)
 
 /* server.c */
 void server_init(struct server *s, struct hclient *hc,

@@ -6,10 +6,14 @@
 
 #include "frontend/frontend.h"
 
+/* No authentication protocol is offered.  The answer is ENOENT, not
+ * EOPNOTSUPP: diod's client library (diodls, diodcat, diodload) takes
+ * only ENOENT to mean "no authentication required" and gives up on any
+ * other error, while Linux never sends Tauth at all. */
 int
 op_auth(struct opctx *o)
 {
-	return -EOPNOTSUPP;	/* no authentication protocol is offered */
+	return -ENOENT;
 }
 
 int

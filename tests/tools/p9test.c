@@ -252,7 +252,9 @@ test_version(void)
 {
 	int s = dial();
 	char v[32];
-	struct p9_fcall t = { .type = P9_TSTATFS + 116 }, r;	/* Tstat */
+	struct p9_fcall t = { .type = P9_TSTATFS }, r;
+	/* Tstat (9P2000 only): the codec cannot even encode it. */
+	const uint8_t tstat[] = { 11, 0, 0, 0, 124, 9, 0, 0, 0, 0, 0 };
 
 	ok(version(s, 2 * 1048576, "9P2000.L", v) == 1048576 &&
 	    strcmp(v, "9P2000.L") == 0, "msize 2 MiB is capped at 1 MiB");
@@ -261,16 +263,17 @@ test_version(void)
 	ok(version(s, 65536, "9P2000.u", v) && strcmp(v, "unknown") == 0,
 	    "9P2000.u is refused with 'unknown'");
 	ok(version(s, 65536, "9P2000.L", v) == 65536, "msize 65536 agreed");
-	t.u.tfid.fid = 0;
-	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EOPNOTSUPP,
+	ok(write(s, tstat, sizeof(tstat)) == sizeof(tstat) &&
+	    recv_msg(s, &r, 5000) == 0 && r.type == P9_RLERROR && r.tag == 9 &&
+	    err_of(&r) == EOPNOTSUPP,
 	    "unknown T-type (Tstat) gets Rlerror(EOPNOTSUPP)");
 	t.type = P9_TAUTH;
 	t.u.tauth.afid = 1;
 	t.u.tauth.uname = p9_cstr("nobody");
 	t.u.tauth.aname = p9_cstr("");
 	t.u.tauth.n_uname = P9_NONUNAME;
-	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EOPNOTSUPP,
-	    "Tauth gets Rlerror(EOPNOTSUPP)");
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == ENOENT,
+	    "Tauth gets Rlerror(ENOENT): no authentication required");
 	t.type = P9_TFLUSH;
 	t.u.tflush.oldtag = 4321;
 	ok(rpc(s, &t, &r) == P9_RFLUSH, "Tflush of an unknown tag: Rflush");
@@ -316,7 +319,7 @@ test_walk(void)
 	ok(walk(s, 1, 2, "nope") == -ENOENT, "first name missing: ENOENT");
 	ok(walk(s, 1, 2, "d/f") == 2, "full two-name walk");
 	ok(walk(s, 1, 2, "d") == -EINVAL, "newfid in use: EINVAL");
-	ok(walk(s, 2, 3, "..") == 1 && walk(s, 3, 3, "..") == 1 &&
+	ok(walk(s, 1, 3, "d/..") == 2 && walk(s, 3, 3, "..") == 1 &&
 	    walk(s, 3, 3, "..") == 1, "walk of '..' (repeatedly) succeeds");
 	struct p9_fcall r0, r3;
 	ok(getattr(s, 1, &r0) == 0 && getattr(s, 3, &r3) == 0 &&
@@ -470,8 +473,10 @@ test_locks(void)
 	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_SUCCESS,
 	    "write lock on fid A");
 	lockmsg(&t, P9_TLOCK, 3, P9_LOCK_WRLCK, 0);
-	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_BLOCKED,
-	    "conflicting write lock on fid B: BLOCKED");
+	int ty = rpc(s, &t, &r);
+	ok(ty == P9_RLOCK && r.u.rlock.status == P9_LOCK_BLOCKED,
+	    "conflicting write lock on fid B: BLOCKED (got %d/%d)", ty,
+	    ty == P9_RLOCK ? r.u.rlock.status : err_of(&r));
 	lockmsg(&t, P9_TGETLOCK, 3, P9_LOCK_UNLCK, 0);
 	ok(rpc(s, &t, &r) == P9_RGETLOCK && r.u.lock.type == P9_LOCK_WRLCK,
 	    "getlock (UNLCK probe) on B reports A's write lock");
