@@ -133,8 +133,15 @@ call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
 {
 	struct pending p = { .fd = -1 };
 	uint8_t stackbuf[512], *buf = stackbuf;
-	size_t len = vfsd__request__get_packed_size(req);
+	size_t len;
 	int r;
+
+	/* The id is part of the packed size (a varint), so it is chosen
+	 * before the size is measured. */
+	pthread_mutex_lock(&hc->mu);
+	req->id = ++hc->next_id;
+	pthread_mutex_unlock(&hc->mu);
+	len = vfsd__request__get_packed_size(req);
 
 	*rsp = NULL;
 	if (fd)
@@ -150,7 +157,7 @@ call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
 		r = -EIO;
 		goto out;
 	}
-	p.id = req->id = ++hc->next_id;
+	p.id = req->id;
 	p.next = hc->bucket[p.id % HC_BUCKETS];
 	hc->bucket[p.id % HC_BUCKETS] = &p;
 	pthread_mutex_unlock(&hc->mu);

@@ -333,6 +333,12 @@ proxy_cli_wanted(int argc, char **argv)
 	int i;
 	size_t j, l;
 
+	/* --fd is shared with the vfsd command line, which always names
+	 * its export with --export (QEMU's helper has no such option). */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--export") == 0 ||
+		    strncmp(argv[i], "--export=", 9) == 0)
+			return false;
 	for (i = 1; i < argc; i++)
 		for (j = 0; j < sizeof(flags) / sizeof(flags[0]); j++) {
 			l = strlen(flags[j]);

@@ -1,0 +1,44 @@
+#!/bin/sh
+# frontend_p9test.sh - run build/tools/p9test (the 9P edge cases: partial
+# walks, clones of open fids, flush ordering, msize caps, unknown types,
+# renamed and unlinked open files, xattr commit at clunk, lock conflicts)
+# against build/vfsd over a unix socket, in passthrough and mapped-xattr.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+vfsd=$top/build/vfsd
+p9test=$top/build/tools/p9test
+n=0; fail=0
+tap() { # status description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
+}
+if [ ! -x "$vfsd" ] || [ ! -x "$p9test" ]; then
+	tap 1 "build/vfsd and build/tools/p9test are built"; exit 1
+fi
+tmp=$(mktemp -d /tmp/vfsd-p9test.XXXXXX)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+for model in passthrough mapped-xattr; do
+	exp=$tmp/$model; sock=$tmp/$model.sock
+	mkdir -p "$exp"
+	"$vfsd" --export "$exp" --security-model "$model" \
+	    --listen "unix:$sock" 2>"$tmp/$model.log" &
+	pid=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -S "$sock" ]; tap $? "$model: vfsd listens on $sock"
+	"$p9test" "$sock" "$exp" >"$tmp/$model.tap" 2>&1
+	rc=$?
+	while read -r line; do
+		case "$line" in
+		"ok "*) tap 0 "$model: ${line#* - }" ;;
+		"not ok "*) tap 1 "$model: ${line#* - }" ;;
+		"#"*|"Bail"*) echo "# $line" ;;
+		esac
+	done <"$tmp/$model.tap"
+	tap $rc "$model: p9test exited $rc"
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+	if [ $rc -ne 0 ]; then sed 's/^/# /' "$tmp/$model.log"; fi
+done
+exit $fail
