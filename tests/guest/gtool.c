@@ -33,9 +33,17 @@
  *     same=OTHERPATH (same inode) entries=N (names besides . and ..)
  *     xattr=NAME:TEXT xhex=NAME:HEX noxattr=NAME xlisted=NAME xunlisted=NAME
  *   absent PATH                    lstat must give ENOENT
+ *   fdrelay DEV FD CMD...   run CMD with FD = one end of a socketpair whose
+ *                  other end a child relays to and from DEV (a virtio-serial
+ *                  port): 6.1's trans=fd needs write_iter, which the port
+ *                  lacks ("kernel write not supported"), a socket has it
+ *   accept1 SOCKET FD CMD...   (host side) listen on a unix socket, accept
+ *                  one connection, run CMD with it as FD (e.g. diod -r/-w)
  */
 #define _GNU_SOURCE
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -47,6 +55,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -747,6 +756,89 @@ cmd_check(char **av, int ac)
 	return bad ? -1 : 0;
 }
 
+/* ---- a relay between a device and a socket, for trans=fd ---- */
+
+static int
+pump(int from, int to)
+{
+	static char buf[256 * 1024];
+	ssize_t n = read(from, buf, sizeof(buf)), off = 0;
+
+	if (n <= 0)
+		return -1;
+	while (off < n) {
+		ssize_t w = write(to, buf + off, n - off);
+
+		if (w < 0)
+			return -1;
+		off += w;
+	}
+	return 0;
+}
+
+static void
+relay(int dev, int sock)
+{
+	struct pollfd p[2] = { { dev, POLLIN, 0 }, { sock, POLLIN, 0 } };
+
+	while (poll(p, 2, -1) >= 0) {
+		if (p[0].revents && pump(dev, sock) < 0)
+			break;
+		if (p[1].revents && pump(sock, dev) < 0)
+			break;
+	}
+	_exit(0);
+}
+
+static int
+cmd_fdrelay(char **av)
+{
+	int sv[2], dev = open(av[0], O_RDWR | O_NOCTTY), fd = num(av[1]);
+
+	if (dev < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return sys_check(-1, "fdrelay", av[0]);
+	switch (fork()) {
+	case -1:
+		return sys_check(-1, "fdrelay fork", av[0]);
+	case 0:
+		close(sv[1]);
+		setsid();
+		relay(dev, sv[0]);
+		break;
+	default:
+		break;
+	}
+	close(dev);
+	close(sv[0]);
+	if (dup2(sv[1], fd) < 0)
+		return sys_check(-1, "fdrelay dup2", av[1]);
+	execvp(av[2], av + 2);
+	return sys_check(-1, "fdrelay exec", av[2]);
+}
+
+static int
+cmd_accept1(char **av)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c;
+
+	if (strlen(av[0]) >= sizeof(sa.sun_path))
+		return sys_check(-1, "accept1 path too long", av[0]);
+	strcpy(sa.sun_path, av[0]);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l, 1) < 0)
+		return sys_check(-1, "accept1 listen", av[0]);
+	c = accept(l, NULL, NULL);
+	if (c < 0)
+		return sys_check(-1, "accept1 accept", av[0]);
+	close(l);
+	unlink(av[0]);
+	if (dup2(c, num(av[1])) < 0)
+		return sys_check(-1, "accept1 dup2", av[1]);
+	execvp(av[2], av + 2);
+	return sys_check(-1, "accept1 exec", av[2]);
+}
+
 /* ---- dispatch ---- */
 
 static int run(char **av, int ac);
@@ -836,6 +928,10 @@ run(char **av, int ac)
 		return cmd_openrename(av + 1);
 	if (!strcmp(c, "unlinkopen") && ac == 2)
 		return cmd_unlinkopen(av + 1);
+	if (!strcmp(c, "accept1") && ac >= 4)
+		return cmd_accept1(av + 1);
+	if (!strcmp(c, "fdrelay") && ac >= 4)
+		return cmd_fdrelay(av + 1);
 	if (!strcmp(c, "as") && ac >= 4)
 		return cmd_as(av + 1, ac - 1);
 	if (!strcmp(c, "fail") && ac >= 3)

@@ -61,7 +61,8 @@ if [ "$trans" != none ]; then
 		dev=$(param fddev)
 		i=0
 		while [ ! -e "$dev" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		mount -t 9p -o "$opts" "$src" /mnt 3<>"$dev"
+		# the port lacks write_iter, so 9pnet_fd gets a socket relayed to it
+		gtool fdrelay "$dev" 3 mount -t 9p -o "$opts" "$src" /mnt
 	else
 		mount -t 9p -o "$opts" "$src" /mnt
 	fi

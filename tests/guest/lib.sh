@@ -12,7 +12,7 @@
 #   g_wait_port PORT PID wait until PORT listens (PID must stay alive)
 #   g_bg PIDFILE CMD...  start CMD in the background, remember it for cleanup
 #   g_done               print the plan, exit 1 if anything failed
-G_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+G_TOP=${G_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}   # callers elsewhere set G_TOP
 G_RUN=$G_TOP/tests/guest/run.sh
 G_CHECK=$G_TOP/tests/guest/check_host.sh
 G_N=0
@@ -34,13 +34,13 @@ g_cleanup() {
 
 g_ok() {
 	G_N=$((G_N + 1))
-	echo "ok $G_N - $*"
+	printf 'ok %s - %s\n' "$G_N" "$*"
 }
 
 g_notok() {
 	G_N=$((G_N + 1))
 	G_FAIL=$((G_FAIL + 1))
-	echo "not ok $G_N - $*"
+	printf 'not ok %s - %s\n' "$G_N" "$*"
 }
 
 g_tap() { # prefix file
@@ -48,8 +48,8 @@ g_tap() { # prefix file
 		case "$line" in
 		"ok - "*) g_ok "$1: ${line#ok - }" ;;
 		"not ok - "*) g_notok "$1: ${line#not ok - }" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
+		"#"*) printf '%s\n' "$line" ;;
+		*) printf '# %s\n' "$line" ;;
 		esac
 	done <"$2"
 }
@@ -108,4 +108,29 @@ g_bg() { # pidfile-var-name cmd...
 g_done() {
 	echo "1..$G_N"
 	[ "$G_FAIL" -eq 0 ]
+}
+
+# g_vfsd_start MODEL DIR LOG: start build/vfsd exporting DIR on a free port;
+# sets G_VFSD_PORT and G_VFSD_PID.  Returns 1 (after printing the log's tail
+# as comments) when vfsd is missing, exits, or never listens.
+g_vfsd_start() {
+	vfsd=${VFSD_BIN:-$G_TOP/build/vfsd}
+	if [ ! -x "$vfsd" ]; then
+		echo "# $vfsd is not built (run make)"
+		return 1
+	fi
+	G_VFSD_PORT=$(g_port)
+	g_bg G_VFSD_PID "$vfsd" --export "$2" --security-model "$1" \
+		--listen "tcp:127.0.0.1:$G_VFSD_PORT" >"$3" 2>&1
+	if ! g_wait_port "$G_VFSD_PORT" "$G_VFSD_PID"; then
+		echo "# vfsd --export $2 --security-model $1 --listen tcp:127.0.0.1:$G_VFSD_PORT did not listen:"
+		tail -5 "$3" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# g_vfsd_stop: stop the vfsd started last (by its pid).
+g_vfsd_stop() {
+	kill "$G_VFSD_PID" 2>/dev/null
+	wait "$G_VFSD_PID" 2>/dev/null
 }

@@ -30,6 +30,7 @@
 #   --arg A          one argument for the workload (no blanks)
 #   --workload-file F  run this sh script in the guest instead, as
 #                    "sh F NAME ARG" in /mnt; gtool and busybox are in PATH
+#   --kernel-args A  appended to the kernel command line (e.g. loglevel=7)
 #   --timeout S      kill QEMU after S seconds (default 300)
 #   --log FILE       keep the full console log there (else a temp file that
 #                    is removed on success and named on stderr on failure)
@@ -46,7 +47,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 share=none mopts="" qargs="" wl=smoke arg="" wlfile="" timeout=300
-log="" mem=512 smp=1 verbose=0
+log="" mem=512 smp=1 verbose=0 kargs=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--share) share=$2; shift ;;
@@ -56,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--arg) arg=$2; shift ;;
 	--workload-file) wlfile=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--kernel-args) kargs=$2; shift ;;
 	--log) log=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--smp) smp=$2; shift ;;
@@ -119,6 +121,7 @@ append="console=ttyS0 quiet loglevel=3 panic=-1 vfsd.id=$id vfsd.trans=$trans"
 append="$append vfsd.src=$src vfsd.opts=$opts vfsd.net=$net vfsd.wl=$wl"
 [ -n "$fddev" ] && append="$append vfsd.fddev=$fddev"
 [ -n "$arg" ] && append="$append vfsd.arg=$arg"
+[ -n "$kargs" ] && append="$append $kargs"
 
 # shellcheck disable=SC2086 # qargs is a word list on purpose
 if [ $verbose = 1 ]; then

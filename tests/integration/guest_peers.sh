@@ -8,6 +8,8 @@
 #     works by path); passthrough mknod of FIFO/char/block/socket gives ENXIO
 #     (its post-create chmod trips its own special-file check).
 #   diod 1.0.24: fstat/ftruncate/fchmod on an unlinked open file give ENOENT.
+# Also a trans=fd smoke run: diod serving one connection (-r/-w) that QEMU
+# carries to a virtio-serial port, relayed to the guest kernel by gtool.
 # VFSD_GUEST_FULL=1 runs the full-size workload (64 MiB, 10,000 entries);
 # the default here is ARG=small (4 MiB, 1,000 entries) to save CI time.
 . "$(dirname "$0")/../guest/lib.sh"
@@ -20,7 +22,7 @@ unlinked='^not ok - (ftruncate|fchmod) after unlink |^not ok - read after unlink
 qemu_local() { # model
 	mkdir -p "$G_TMP/q-$1"
 	"$G_RUN" --share "virtfs:$G_TMP/q-$1:$1" --workload full --arg "$size" \
-		--timeout 300 >"$G_TMP/q-$1.out" 2>&1
+		--timeout 300 --log "$G_TMP/q-$1.log" >"$G_TMP/q-$1.out" 2>&1
 	"$G_CHECK" $small "$G_TMP/q-$1" "$1" "$G_TMP/q-$1.out" >>"$G_TMP/q-$1.out" 2>&1
 }
 
@@ -41,11 +43,20 @@ port=$(g_port)
 g_bg dpid diod -f -n -c /dev/null -L "$G_TMP/diod.log" -e "$G_TMP/diod" -l "127.0.0.1:$port"
 if g_wait_port "$port" "$dpid"; then
 	"$G_RUN" --share "tcp:$port" --mount-opts "aname=$G_TMP/diod" --workload full \
-		--arg "$size" --timeout 300 >"$G_TMP/diod.out" 2>&1
+		--arg "$size" --timeout 300 --log "$G_TMP/diod.con" >"$G_TMP/diod.out" 2>&1
 	"$G_CHECK" $small "$G_TMP/diod" passthrough "$G_TMP/diod.out" >>"$G_TMP/diod.out" 2>&1
 	g_expect "diod tcp" "$G_TMP/diod.out" \
 		'^not ok - (fstat|ftruncate|fchmod) after unlink|^not ok - read after unlink\+ftruncate'
 else
 	g_notok "diod did not start listening on $port"
 fi
+
+mkdir -p "$G_TMP/fd"
+g_bg fpid "$G_TOP/build/guest/gtool" accept1 "$G_TMP/9p.sock" 3 diod -f -n -c /dev/null \
+	-L "$G_TMP/diod-fd.log" --rfdno 3 --wfdno 3 -e "$G_TMP/fd"
+i=0
+while [ ! -S "$G_TMP/9p.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+"$G_RUN" --share "unix:$G_TMP/9p.sock" --mount-opts "aname=$G_TMP/fd" --workload smoke \
+	--timeout 120 --log "$G_TMP/fd.con" >"$G_TMP/fd.out" 2>&1
+g_tap "diod trans=fd via virtio-serial" "$G_TMP/fd.out"
 g_done
