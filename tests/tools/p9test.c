@@ -646,6 +646,132 @@ test_msize_and_readdir(void)
 	close(fd);
 }
 
+static bool
+host_exists(const char *rel)
+{
+	char p[4096];
+	struct stat st;
+
+	host_path(rel, p, sizeof(p));
+	return lstat(p, &st) == 0;
+}
+
+/* The name operations, checked on the host side. */
+static void
+test_names(void)
+{
+	int s = session(65536);
+	struct p9_fcall t, r;
+	char buf[256];
+
+	memset(&t, 0, sizeof(t));
+	t.type = P9_TMKDIR;
+	t.u.tmkdir.dfid = 1;
+	t.u.tmkdir.name = p9_cstr("nd");
+	t.u.tmkdir.mode = 040755;
+	ok(rpc(s, &t, &r) == P9_RMKDIR && r.u.rqid.qid.type == P9_QTDIR &&
+	    host_exists("nd"), "mkdir");
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == EEXIST,
+	    "mkdir of an existing name: EEXIST");
+	t.u.tmkdir.name = p9_cstr("..");
+	ok(rpc(s, &t, &r) == P9_RLERROR, "mkdir '..' refused");
+	t.u.tmkdir.name = p9_cstr("a/b");
+	ok(rpc(s, &t, &r) == P9_RLERROR && err_of(&r) == ENOENT,
+	    "a name with '/' refused");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TSYMLINK;
+	t.u.tsymlink.fid = 1;
+	t.u.tsymlink.name = p9_cstr("sl");
+	t.u.tsymlink.symtgt = p9_cstr("some/target");
+	ok(rpc(s, &t, &r) == P9_RSYMLINK, "symlink");
+	ok(walk(s, 1, 2, "sl") == 1, "walk to the symlink");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TREADLINK;
+	t.u.tfid.fid = 2;
+	ok(rpc(s, &t, &r) == P9_RREADLINK &&
+	    r.u.rreadlink.target.len == 11 &&
+	    memcmp(r.u.rreadlink.target.s, "some/target", 11) == 0,
+	    "readlink returns the target");
+	clunk(s, 2);
+	host_write("orig", "data");
+	memset(&t.u, 0, sizeof(t.u));
+	ok(walk(s, 1, 2, "orig") == 1, "walk to orig");
+	t.type = P9_TLINK;
+	t.u.tlink.dfid = 1;
+	t.u.tlink.fid = 2;
+	t.u.tlink.name = p9_cstr("hard");
+	ok(simple(s, &t) == 0 && host_exists("hard"), "hard link");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TRENAME;
+	t.u.trename.fid = 2;
+	t.u.trename.dfid = 1;
+	t.u.trename.name = p9_cstr("moved");
+	ok(simple(s, &t) == 0 && host_exists("moved") && !host_exists("orig"),
+	    "Trename moves the fid's file");
+	t.u.trename.name = p9_cstr("moved2");
+	ok(simple(s, &t) == 0 && host_exists("moved2") &&
+	    !host_exists("moved"), "the fid follows its rename (again)");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TREMOVE;
+	t.u.tfid.fid = 2;
+	ok(simple(s, &t) == 0 && !host_exists("moved2") &&
+	    host_exists("hard"), "Tremove removes the renamed file");
+	ok(clunk(s, 2) == -ENOENT, "and the fid is gone");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TRENAMEAT;
+	t.u.trenameat.olddirfid = 1;
+	t.u.trenameat.oldname = p9_cstr("hard");
+	t.u.trenameat.newdirfid = 1;
+	t.u.trenameat.newname = p9_cstr("nd");
+	ok(simple(s, &t) < 0, "renameat of a file over a directory fails");
+	ok(walk(s, 1, 3, "nd") == 1, "walk to nd");
+	t.u.trenameat.newdirfid = 3;
+	t.u.trenameat.newname = p9_cstr("inside");
+	ok(simple(s, &t) == 0 && host_exists("nd/inside"),
+	    "renameat into another directory");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TUNLINKAT;
+	t.u.tunlinkat.dirfid = 1;
+	t.u.tunlinkat.name = p9_cstr("nd");
+	t.u.tunlinkat.flags = P9_AT_REMOVEDIR;
+	ok(simple(s, &t) == -ENOTEMPTY, "rmdir of a full directory: ENOTEMPTY");
+	t.u.tunlinkat.dirfid = 3;
+	t.u.tunlinkat.name = p9_cstr("inside");
+	t.u.tunlinkat.flags = 0;
+	ok(simple(s, &t) == 0 && !host_exists("nd/inside"), "unlinkat");
+	t.u.tunlinkat.dirfid = 1;
+	t.u.tunlinkat.name = p9_cstr("nd");
+	t.u.tunlinkat.flags = P9_AT_REMOVEDIR;
+	ok(simple(s, &t) == 0 && !host_exists("nd"), "rmdir");
+	clunk(s, 3);
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TMKNOD;
+	t.u.tmknod.dfid = 1;
+	t.u.tmknod.name = p9_cstr("fifo");
+	t.u.tmknod.mode = 010644;
+	ok(rpc(s, &t, &r) == P9_RMKNOD && host_exists("fifo"), "mknod fifo");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TSTATFS;
+	t.u.tfid.fid = 1;
+	ok(rpc(s, &t, &r) == P9_RSTATFS && r.u.rstatfs.bsize > 0 &&
+	    p9_peek_size(rbuf) == P9_HDRSZ + P9_STATFS_BODY,
+	    "statfs: 60-byte body");
+	host_write("syncme", "x");
+	walk(s, 1, 2, "syncme");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TFSYNC;
+	t.u.tfsync.fid = 2;
+	ok(simple(s, &t) == -EBADF, "fsync of an unopened fid: EBADF");
+	lopen(s, 2, 2);
+	ok(simple(s, &t) == 0, "fsync of an open fid");
+	t.u.tfsync.datasync = 1;
+	ok(simple(s, &t) == 0, "fdatasync of an open fid");
+	ok(writef(s, 2, 0, "hello") == 5 && readf(s, 2, 0, 100, buf) == 5 &&
+	    strcmp(buf, "hello") == 0, "write then read back");
+	clunk(s, 2);
+	close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -658,6 +784,7 @@ main(int argc, char **argv)
 	test_version();
 	test_walk();
 	test_unlinked();
+	test_names();
 	test_xattr();
 	test_locks();
 	test_flush_order();

@@ -1,0 +1,119 @@
+#!/bin/sh
+# frontend_cli.sh - the vfsd command line and process set-up: --help, bad
+# options, a missing export, busy sockets and ports, the privilege drop
+# (uid nobody, no_new_privs, no groups), and the fd:R,W transport serving
+# one inherited connection until it closes.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+vfsd=$top/build/vfsd
+n=0; fail=0
+tap() { # status description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
+}
+tmp=$(mktemp -d /tmp/vfsd-cli.XXXXXX)
+pids=
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+mkdir "$tmp/exp"
+
+"$vfsd" --help >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q -- '--security-model' "$tmp/out"
+tap $? "--help prints usage and exits 0"
+"$vfsd" --bogus >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q usage "$tmp/out"; tap $? "unknown option: usage, exit 2"
+"$vfsd" --export "$tmp/exp" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q required "$tmp/out"; tap $? "missing required options: exit 2"
+"$vfsd" --export "$tmp/nope" --security-model passthrough \
+    --listen "unix:$tmp/s0" >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "nope: No such file" "$tmp/out" && [ ! -e "$tmp/s0" ]
+tap $? "missing export: clear error before anything starts"
+"$vfsd" --export "$tmp/exp" --security-model weird \
+    --listen "unix:$tmp/s0" >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "unknown security model" "$tmp/out"
+tap $? "unknown security model refused"
+"$vfsd" --export "$tmp/exp" --security-model none --listen "tcp:1.2:3" \
+    >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "bad tcp address" "$tmp/out"; tap $? "bad tcp address refused"
+"$vfsd" --export "$tmp/exp" --security-model none --listen "fd:999" \
+    >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "fd:R" "$tmp/out"; tap $? "fd: with a closed descriptor refused"
+
+# A running server on a unix socket and on a TCP port.
+"$vfsd" --export "$tmp/exp" --security-model passthrough \
+    --listen "unix:$tmp/sock" 2>"$tmp/log1" &
+p1=$!; pids="$pids $p1"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$vfsd" --export "$tmp/exp" --security-model passthrough \
+    --listen "tcp:$port" 2>"$tmp/log2" &
+p2=$!; pids="$pids $p2"
+i=0; while [ ! -S "$tmp/sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+"$vfsd" --export "$tmp/exp" --security-model passthrough \
+    --listen "unix:$tmp/sock" >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q busy "$tmp/out"; tap $? "a busy unix socket is refused"
+"$vfsd" --export "$tmp/exp" --security-model passthrough \
+    --listen "tcp:127.0.0.1:$port" >"$tmp/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "port busy" "$tmp/out"; tap $? "a busy tcp port is refused"
+
+if [ "$(id -u)" = 0 ]; then
+	status=/proc/$p1/status
+	nobody=$(id -u nobody)
+	grep -q "^Uid:[[:space:]]*$nobody[[:space:]]*$nobody[[:space:]]*$nobody" "$status"
+	tap $? "frontend runs as nobody (real, effective, saved)"
+	grep -q "^Groups:[[:space:]]*$" "$status"; tap $? "frontend has no groups"
+	grep -q "^NoNewPrivs:[[:space:]]*1" "$status"; tap $? "frontend has no_new_privs"
+	grep -q "^CapEff:[[:space:]]*0000000000000000" "$status"
+	tap $? "frontend has no capabilities"
+fi
+
+# The helper dies: every request fails with EIO, nothing hangs, and the
+# frontend says so once in its log.
+helper=$(pgrep -P "$p1" | head -1)
+[ -n "$helper" ]; tap $? "the helper runs as a child of vfsd"
+[ -n "$helper" ] && kill "$helper"
+sleep 0.3
+timeout 10 python3 - "$tmp/sock" >"$tmp/eio.out" 2>&1 <<'PY'
+import socket, struct, sys
+a = socket.socket(socket.AF_UNIX)
+a.connect(sys.argv[1])
+def rpc(body_type, tag, body):
+    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
+    size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
+    return t, a.recv(size - 7, socket.MSG_WAITALL)
+s = lambda x: struct.pack("<H", len(x)) + x
+rpc(100, 0xffff, struct.pack("<I", 65536) + s(b"9P2000.L"))
+for i in range(3):
+    t, r = rpc(104, 1 + i, struct.pack("<II", i, 0xffffffff) + s(b"nobody") + s(b"") + struct.pack("<I", 0xffffffff))
+    print("attach", t, struct.unpack("<I", r[:4])[0] if t == 7 else -1)
+PY
+[ "$(grep -c 'attach 7 5' "$tmp/eio.out")" = 3 ]
+tap $? "helper gone: every request gets Rlerror(EIO), no hang"
+kill -0 "$p1" 2>/dev/null; tap $? "helper gone: the frontend keeps running"
+[ "$(grep -c 'helper is gone' "$tmp/log1")" = 1 ]; tap $? "helper gone: logged once"
+
+# fd transport: one inherited connection; vfsd exits when it closes.
+python3 - "$vfsd" "$tmp/exp" >"$tmp/fd.out" 2>&1 <<'PY'
+import os, socket, struct, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen([sys.argv[1], "--export", sys.argv[2],
+    "--security-model", "passthrough", "--listen", "fd:%d" % b.fileno()],
+    pass_fds=[b.fileno()], stderr=subprocess.DEVNULL)
+b.close()
+def rpc(body_type, tag, body):
+    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
+    hdr = a.recv(7, socket.MSG_WAITALL)
+    size, t, tg = struct.unpack("<IBH", hdr)
+    rest = a.recv(size - 7, socket.MSG_WAITALL)
+    return t, tg, rest
+s = lambda x: struct.pack("<H", len(x)) + x
+t, tg, r = rpc(100, 0xffff, struct.pack("<I", 65536) + s(b"9P2000.L"))
+print("version", t, r[6:].decode(errors="replace"))
+t, tg, r = rpc(104, 1, struct.pack("<II", 0, 0xffffffff) + s(b"nobody") + s(b"") + struct.pack("<I", 0xffffffff))
+print("attach", t, r[0])
+a.close()
+print("exit", p.wait(timeout=10))
+PY
+grep -q "version 101 .*9P2000" "$tmp/fd.out"; tap $? "fd transport: Tversion answered"
+grep -q "attach 105 128" "$tmp/fd.out"; tap $? "fd transport: attach gives a directory qid"
+grep -q "exit 0" "$tmp/fd.out"; tap $? "fd transport: vfsd exits 0 when the connection closes"
+exit $fail
