@@ -10,13 +10,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "helper/core_priv.h"
 
+/* sandbox (helper/sandbox.c): the helper's root is the export, so there
+ * is no /proc to name.  The *xattrat calls (Linux 6.13) reach a node
+ * through the core's own /proc/self/fd descriptor instead (they refuse
+ * the O_PATH node itself); older kernels still get the path. */
+#ifndef SYS_getxattrat
+#define SYS_setxattrat		463
+#define SYS_getxattrat		464
+#define SYS_listxattrat		465
+#define SYS_removexattrat	466
+#endif
+struct xattrat_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
 struct xtarget {
 	int fd;			/* real descriptor, or -1: use path */
+	int dirfd;		/* with name: the node via /proc/self/fd */
+	char name[32];
 	char path[48];
 };
 
@@ -28,6 +47,7 @@ xt_open(struct core *c, int nodefd, struct xtarget *t)
 
 	t->fd = -1;
 	snprintf(t->path, sizeof(t->path), "/proc/self/fd/%d", nodefd);
+	core_proc_name(c, nodefd, t->name, sizeof(t->name), &t->dirfd);
 	if ((r = core_stat(nodefd, &st)) < 0)
 		return r;
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
@@ -40,6 +60,47 @@ static int
 ret(ssize_t n)
 {
 	return n < 0 ? -errno : (int)n;
+}
+
+/* The path forms for nodes that cannot be opened: *xattrat first. */
+static ssize_t
+xt_get(const struct xtarget *t, const char *name, void *v, size_t n)
+{
+	struct xattrat_args a = { (uintptr_t)v, (uint32_t)n, 0 };
+	long r = syscall(SYS_getxattrat, t->dirfd, t->name, 0, name, &a,
+	    sizeof(a));
+
+	return r >= 0 || errno != ENOSYS ? r : getxattr(t->path, name, v, n);
+}
+
+static ssize_t
+xt_list(const struct xtarget *t, char *list, size_t n)
+{
+	long r = syscall(SYS_listxattrat, t->dirfd, t->name, 0, list, n);
+
+	return r >= 0 || errno != ENOSYS ? r : listxattr(t->path, list, n);
+}
+
+static int
+xt_set(const struct xtarget *t, const char *name, const void *v, size_t n,
+    int flags)
+{
+	struct xattrat_args a = { (uintptr_t)v, (uint32_t)n,
+	    (uint32_t)flags };
+	long r = syscall(SYS_setxattrat, t->dirfd, t->name, 0, name, &a,
+	    sizeof(a));
+
+	return r >= 0 || errno != ENOSYS ? (int)r :
+	    setxattr(t->path, name, v, n, flags);
+}
+
+static int
+xt_remove(const struct xtarget *t, const char *name)
+{
+	long r = syscall(SYS_removexattrat, t->dirfd, t->name, 0, name);
+
+	return r >= 0 || errno != ENOSYS ? (int)r :
+	    removexattr(t->path, name);
 }
 
 int
@@ -60,7 +121,7 @@ core_getxattr(struct core *c, const struct core_cred *cr, int nodefd,
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) == 0) {
 		r = ret(t.fd >= 0 ? fgetxattr(t.fd, host, value, cap) :
-		    getxattr(t.path, host, value, cap));
+		    xt_get(&t, host, value, cap));
 		cred_leave(&cs);
 	}
 	core_close(t.fd);
@@ -81,7 +142,7 @@ list_host(struct core *c, const struct core_cred *cr, int nodefd,
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) == 0) {
 		r = ret(t.fd >= 0 ? flistxattr(t.fd, buf, cap) :
-		    listxattr(t.path, buf, cap));
+		    xt_list(&t, buf, cap));
 		cred_leave(&cs);
 	}
 	core_close(t.fd);
@@ -137,7 +198,7 @@ core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) == 0) {
 		r = ret(t.fd >= 0 ? fsetxattr(t.fd, host, value, size, flags) :
-		    setxattr(t.path, host, value, size, flags));
+		    xt_set(&t, host, value, size, flags));
 		cred_leave(&cs);
 	}
 	core_close(t.fd);
@@ -162,7 +223,7 @@ core_removexattr(struct core *c, const struct core_cred *cr, int nodefd,
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) == 0) {
 		r = ret(t.fd >= 0 ? fremovexattr(t.fd, host) :
-		    removexattr(t.path, host));
+		    xt_remove(&t, host));
 		cred_leave(&cs);
 	}
 	core_close(t.fd);

@@ -22,6 +22,7 @@
 #include "helper/core.h"
 #include "helper/pb_server.h"
 #include "helper/proxy.h"
+#include "helper/sandbox.h"
 
 struct helper_args {
 	int fd;
@@ -130,6 +131,7 @@ main(int argc, char **argv)
 {
 	struct helper_args a;
 	struct pb_server *srv;
+	struct sandbox sb;
 	struct core *core;
 	int type = 0, r;
 	socklen_t tl = sizeof(type);
@@ -141,10 +143,24 @@ main(int argc, char **argv)
 	if (getsockopt(a.fd, SOL_SOCKET, SO_TYPE, &type, &tl) == -1 ||
 	    type != SOCK_SEQPACKET)
 		fatalx("--fd %d is not a SOCK_SEQPACKET socket", a.fd);
+	/* sandbox: a private mount namespace before the core opens the
+	 * export, the rest (pivot_root, capabilities, no_new_privs,
+	 * seccomp) after, and before pb_server_run starts any thread. */
+	sandbox_init(&sb, a.opts.model);
+	sandbox_prepare(&sb, a.export);
 	if ((r = core_open_export(a.export, &a.opts, &core)) < 0)
 		fatalx("cannot export %s: %s", a.export, strerror(-r));
 	if ((r = pb_server_new(core, a.fd, a.workers, &srv)) < 0)
 		fatalx("cannot start: %s", strerror(-r));
+	if ((r = sandbox_enter(&sb)) < 0)
+		fatalx("sandbox: %s%s%s", sb.moved ? sb.ns_step : "",
+		    sb.moved ? ": " : "", strerror(-r));
+	if (!sb.pivoted)
+		log_info("sandbox: export is not the root (%s: %s); the core "
+		    "still resolves every name beneath it", sb.ns_step,
+		    strerror(-sb.ns_err));
+	log_debug("sandbox: root %s, %d capabilities, seccomp on",
+	    sb.pivoted ? "is the export" : "shared", sb.ncaps);
 	log_debug("serving %s (%s%s)", a.export,
 	    policy_model_name(a.opts.model), a.opts.readonly ? ", readonly" : "");
 	r = pb_server_run(srv);

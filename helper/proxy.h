@@ -10,7 +10,7 @@
  *  - proxy_server.c: one client, one request at a time, a dispatch table
  *    with one row per request type, each row calling the operation core.
  *  - proxy_cli.c: virtfs-proxy-helper's command line, start-up and
- *    privileges (proxy_sandbox.c).
+ *    privileges (helper/sandbox.c, shared with the protobuf side).
  *
  * Wire format (all integers in host byte order, as QEMU sends them):
  * header { u32 type; u32 size; } then size payload bytes.  Strings are
@@ -135,9 +135,6 @@ struct proxy_server_opts {
 	bool getversion_ioctl;	/* export on ext*, btrfs, xfs, reiserfs */
 };
 int proxy_serve(struct core *c, int sock, const struct proxy_server_opts *o);
-
-/* proxy_sandbox.c */
-int proxy_drop_privileges(void);
 
 /* proxy_cli.c */
 int proxy_cli_main(int argc, char **argv);

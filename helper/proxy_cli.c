@@ -10,8 +10,11 @@
  *    (the stock helper resolves a relative -p/-s against "/" after fork);
  *  - in -s mode the socket is bound before daemonizing, so it exists when
  *    the parent returns, and a connected client is the only one accepted;
- *  - no chroot: the core resolves every path beneath the export itself;
- *  - capabilities are the few the operations use (proxy_sandbox.c). */
+ *  - no chroot; instead, with -n, a mount namespace whose root is the
+ *    export (helper/sandbox.c); the core resolves every path beneath the
+ *    export itself either way;
+ *  - capabilities are the few the operations use, seccomp allows only the
+ *    system calls they make (helper/sandbox.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,6 +31,7 @@
 #include "common/log.h"
 #include "helper/core.h"
 #include "helper/proxy.h"
+#include "helper/sandbox.h"
 
 #define EXT2_MAGIC	0xEF53
 #define BTRFS_MAGIC	0x9123683E
@@ -275,7 +279,7 @@ open_export(const struct proxy_cli *o, struct core **c)
 /* After "Started", failures end with "Done" and status 0, as the stock
  * helper does; the caller learns of them from the closed socket. */
 static int
-run(struct proxy_cli *o, struct core *c, int lsock)
+run(struct proxy_cli *o, struct core *c, int lsock, struct sandbox *sb)
 {
 	struct proxy_server_opts so = { has_generations(o->path) };
 	int sock = o->fd, r;
@@ -283,10 +287,13 @@ run(struct proxy_cli *o, struct core *c, int lsock)
 	log_info("Started");
 	if (lsock >= 0)
 		sock = accept_one(lsock);
-	if (sock >= 0 && (r = proxy_drop_privileges()) < 0) {
-		log_warnx("dropping privileges: %s", strerror(-r));
+	if (sock >= 0 && (r = sandbox_enter(sb)) < 0) {
+		log_warnx("sandbox: %s", strerror(-r));
 		sock = -1;	/* never serve with more than needed */
 	}
+	if (sock >= 0 && !sb->pivoted)
+		log_debug("sandbox: export is not the root (%s: %s)",
+		    sb->ns_step, strerror(-sb->ns_err));
 	umask(0);
 	if (sock >= 0 && (r = proxy_serve(c, sock, &so)) < 0)
 		log_warnx("connection ended: %s", strerror(-r));
@@ -298,6 +305,7 @@ int
 proxy_cli_main(int argc, char **argv)
 {
 	struct proxy_cli o;
+	struct sandbox sb;
 	struct core *c = NULL;
 	int r, lsock = -1;
 
@@ -307,6 +315,17 @@ proxy_cli_main(int argc, char **argv)
 	o.path = absolute(o.path);
 	if (o.sock_path != NULL)
 		o.sock_path = absolute(o.sock_path);
+	/* sandbox: the mount namespace must exist before the core opens the
+	 * export.  Not when daemonizing: the core's /proc/self/fd would
+	 * then describe the parent, and the child finds its own only
+	 * through /proc, which the new root does not have. */
+	sandbox_init(&sb, POLICY_PASSTHROUGH);
+	if (o.path != NULL && o.nodaemon)
+		sandbox_prepare(&sb, o.path);
+	else {
+		sb.ns_step = "daemon mode";
+		sb.ns_err = -EOPNOTSUPP;
+	}
 	if (o.path == NULL || open_export(&o, &c) < 0)
 		return 1;
 	if (o.sock_path != NULL &&
@@ -316,7 +335,7 @@ proxy_cli_main(int argc, char **argv)
 	}
 	if (!o.nodaemon && daemonize(o.log_file) < 0)
 		return 1;
-	r = run(&o, c, lsock);
+	r = run(&o, c, lsock, &sb);
 	core_free(c);
 	free(o.path);
 	free(o.sock_path);
@@ -327,7 +346,8 @@ proxy_cli_main(int argc, char **argv)
 bool
 proxy_cli_wanted(int argc, char **argv)
 {
-	static const char *const flags[] = { "-p", "--path", "-f", "--fd",
+	/* Not "--fd": vfsd's own command line uses it too (sandbox fix). */
+	static const char *const flags[] = { "-p", "--path", "-f",
 	    "-s", "--socket", "-u", "--uid", "-g", "--gid", "-n",
 	    "--nodaemon" };
 	int i;

@@ -37,7 +37,7 @@ struct proxy_srv {
 typedef int (*proxy_handler)(struct proxy_srv *, const struct proxy_req *);
 
 /* Everything but creations runs as the server itself, root with the
- * capabilities proxy_sandbox.c kept: the proxy model trusts the guest
+ * capabilities helper/sandbox.c kept: the proxy model trusts the guest
  * kernel's own permission checks, as QEMU's helper does, and QEMU sends no
  * identity with these requests.  A NULL credential tells the core not to
  * switch at all (the server's fsuid is already 0), which saves a dozen

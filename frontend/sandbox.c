@@ -1,0 +1,179 @@
+/* sandbox.c - confine the frontend, the process that parses the guest.
+ *
+ * The frontend is the part a hostile guest talks to, so it is built to be
+ * worth nothing once taken over: it runs as an ordinary user, holds no
+ * capability in any set, can gain none (no_new_privs), and a seccomp
+ * allow-list leaves it only the system calls of its job: reading and
+ * writing the connections it accepted and the descriptors the helper
+ * handed it, locks, fsync, getdents, threads and memory.  There is no
+ * open, openat, execve, socket, connect or bind: a compromised frontend
+ * cannot name a file or reach a new peer; it is killed with SIGSYS.
+ *
+ * Resource limits (fids, tags, bytes in flight) are the server's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cap-ng.h>
+#include <seccomp.h>
+
+#include "frontend/sandbox.h"
+
+static const int frontend_syscalls[] = {
+	/* threads, memory, signals of the C library */
+	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(exit),
+	SCMP_SYS(exit_group), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigaction), SCMP_SYS(getpid), SCMP_SYS(gettid),
+	SCMP_SYS(getrandom), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(nanosleep), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(tgkill),	/* abort() */
+	/* connections it holds or accepts: no socket, connect, bind */
+	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(read), SCMP_SYS(write),
+	SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(recvmsg),
+	SCMP_SYS(sendmsg), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(shutdown), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(poll),
+	SCMP_SYS(ppoll), SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(eventfd2),
+	SCMP_SYS(pipe2), SCMP_SYS(close), SCMP_SYS(dup), SCMP_SYS(fcntl),
+	/* the data path on descriptors from the helper */
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(preadv),
+	SCMP_SYS(pwritev), SCMP_SYS(preadv2), SCMP_SYS(pwritev2),
+	SCMP_SYS(lseek), SCMP_SYS(getdents64), SCMP_SYS(fsync),
+	SCMP_SYS(fdatasync), SCMP_SYS(flock), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fstatfs),
+	SCMP_SYS(ftruncate), SCMP_SYS(fallocate),
+	/* the helper's end, when it is gone */
+	SCMP_SYS(wait4),
+	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
+	SCMP_SYS(getegid),
+};
+
+/* What a sanitizer runtime does at exit (LeakSanitizer stops the world
+ * with a ptrace'd clone and reads /proc/self/maps).  ASan test builds
+ * only: the release build never allows open or ptrace. */
+#if defined(__SANITIZE_ADDRESS__)
+static const int sanitizer_syscalls[] = {
+	SCMP_SYS(clone), SCMP_SYS(ptrace), SCMP_SYS(prctl),
+	SCMP_SYS(sigaltstack), SCMP_SYS(readlink), SCMP_SYS(open),
+	SCMP_SYS(openat), SCMP_SYS(getppid), SCMP_SYS(kill),
+	SCMP_SYS(mincore), SCMP_SYS(dup2),
+};
+#endif
+
+static int
+allow_all(scmp_filter_ctx f, const int *sys, size_t n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if ((r = seccomp_rule_add(f, SCMP_ACT_ALLOW, sys[i], 0)) < 0)
+			return r;
+	return 0;
+}
+
+int
+fe_sandbox_seccomp(void)
+{
+	scmp_filter_ctx f;
+	int r;
+
+	if ((f = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return -ENOMEM;
+	/* Other architectures' numbers (x32, i386) would bypass the list. */
+	if ((r = seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) < 0 ||
+	    (r = allow_all(f, frontend_syscalls, sizeof(frontend_syscalls) /
+	    sizeof(frontend_syscalls[0]))) < 0)
+		goto out;
+#if defined(__SANITIZE_ADDRESS__)
+	if ((r = allow_all(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
+	    sizeof(sanitizer_syscalls[0]))) < 0)
+		goto out;
+#endif
+	/* Threads only, never a second process; clone3 hides its flags
+	 * from the filter, so it fails and the C library uses clone. */
+	if ((r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD))) < 0 ||
+	    (r = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+	    0)) < 0)
+		goto out;
+	r = seccomp_load(f);
+out:
+	seccomp_release(f);
+	return r < 0 ? r : 0;
+}
+
+int
+fe_sandbox_enter(void)
+{
+	/* Root (even without capabilities) owns too much of the host: the
+	 * frontend must already have become an ordinary user. */
+	if (getuid() == 0 || geteuid() == 0 || getgid() == 0 || getegid() == 0)
+		return -EPERM;
+	/* An ordinary user normally has no capabilities; ambient or file
+	 * capabilities could still have given some.  Drop every set that
+	 * can be dropped without CAP_SETPCAP. */
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE ||
+	    capng_have_capabilities(CAPNG_SELECT_AMBIENT) != CAPNG_NONE) {
+		capng_clear(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT);
+		if (capng_apply(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) != 0)
+			return -EPERM;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	return fe_sandbox_seccomp();
+}
+
+const char *
+fe_helper_exit_reason(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		snprintf(buf, len, "helper killed by signal %d (SIGSYS: "
+		    "seccomp)", SIGSYS);
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "helper killed by signal %d (SIG%s)",
+		    WTERMSIG(status), sigabbrev_np(WTERMSIG(status)) ?
+		    sigabbrev_np(WTERMSIG(status)) : "?");
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "helper exited with status %d",
+		    WEXITSTATUS(status));
+	else
+		snprintf(buf, len, "helper stopped (wait status %#x)", status);
+	return buf;
+}
+
+int
+fe_helper_reap(pid_t pid, int timeout_ms, char *buf, size_t len)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int st, waited = 0;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, &st, WNOHANG);
+		if (r == pid) {
+			fe_helper_exit_reason(st, buf, len);
+			return 1;
+		}
+		if (r < 0)
+			return -errno;
+		if (waited >= timeout_ms)
+			break;
+		nanosleep(&ts, NULL);
+		waited += 10;
+	}
+	snprintf(buf, len, "helper still running");
+	return 0;
+}
