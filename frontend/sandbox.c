@@ -12,6 +12,7 @@
  * Resource limits (fids, tags, bytes in flight) are the server's. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <cap-ng.h>
 #include <seccomp.h>
 
+#include "common/log.h"
 #include "frontend/sandbox.h"
 
 static const int frontend_syscalls[] = {
@@ -114,9 +116,41 @@ out:
 	return r < 0 ? r : 0;
 }
 
+/* The helper is the frontend's only child: when it ends, say why (the
+ * helper client separately fails every pending request with EIO). */
+static void *
+watch_helper(void *arg)
+{
+	char why[96];
+	int st;
+
+	(void)arg;
+	while (waitpid(-1, &st, 0) < 0)
+		if (errno != EINTR)
+			return NULL;	/* no child: nothing to watch */
+	log_warnx("%s", fe_helper_exit_reason(st, why, sizeof(why)));
+	return NULL;
+}
+
+static int
+start_watcher(void)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	int r;
+
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &at, watch_helper, NULL);
+	pthread_attr_destroy(&at);
+	return -r;
+}
+
 int
 fe_sandbox_enter(void)
 {
+	int r;
+
 	/* Root (even without capabilities) owns too much of the host: the
 	 * frontend must already have become an ordinary user. */
 	if (getuid() == 0 || geteuid() == 0 || getgid() == 0 || getegid() == 0)
@@ -133,7 +167,9 @@ fe_sandbox_enter(void)
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -errno;
-	return fe_sandbox_seccomp();
+	if ((r = fe_sandbox_seccomp()) < 0)
+		return r;
+	return start_watcher();
 }
 
 const char *

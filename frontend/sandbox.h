@@ -6,7 +6,9 @@
  * capability, cannot gain any (no_new_privs), and a seccomp allow-list
  * kills it (SIGSYS) if it tries to open a path, exec, or make a socket:
  * it can only use the descriptors it holds or is handed (accept, the
- * helper's SCM_RIGHTS).  See docs/security.md. */
+ * helper's SCM_RIGHTS).  It also starts a thread that waits for the
+ * helper (the frontend's only child) and logs why it ended, e.g.
+ * "helper killed by signal 31 (SIGSYS: seccomp)".  See docs/security.md. */
 #ifndef VFSD_FE_SANDBOX_H
 #define VFSD_FE_SANDBOX_H
 

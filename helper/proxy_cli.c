@@ -346,8 +346,7 @@ proxy_cli_main(int argc, char **argv)
 bool
 proxy_cli_wanted(int argc, char **argv)
 {
-	/* Not "--fd": vfsd's own command line uses it too (sandbox fix). */
-	static const char *const flags[] = { "-p", "--path", "-f",
+	static const char *const flags[] = { "-p", "--path", "-f", "--fd",
 	    "-s", "--socket", "-u", "--uid", "-g", "--gid", "-n",
 	    "--nodaemon" };
 	int i;
