@@ -33,14 +33,15 @@ wait_path() {
 }
 
 # stop_pidfile FILE: SIGTERM the process in FILE, wait up to 5 s, then
-# SIGKILL it.  Only ever signals the one pid this bench started.
+# SIGKILL it (STOP_TRIES x 0.1 s).  Only ever signals the one pid this
+# bench started.
 stop_pidfile() {
 	[ -f "$1" ] || return 0
 	pid=$(cat "$1")
 	rm -f "$1"
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
-	n=50
+	n=${STOP_TRIES:-50}
 	while [ "$n" -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
 		sleep 0.1; n=$((n - 1))
 	done

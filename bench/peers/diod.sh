@@ -4,6 +4,7 @@
 #   diod.sh start STATEDIR EXPORT     prints key=value lines (see below)
 #   diod.sh stop STATEDIR
 #
+# WRAP: a command put in front (valgrind); WAIT_TRIES: x 0.1 s.
 # diod also serves its synthetic `ctl` file system (files zero and null)
 # so diodload can measure it.  Environment: PORT (default: a free one).
 # diod 1.0.24 caps msize at 65536 and has no Trenameat/Tunlinkat.
@@ -14,10 +15,10 @@ start() {
 	st=$1 exp=$2
 	mkdir -p "$st"
 	port=${PORT:-$(free_port 1)}
-	diod -f -n -c /dev/null -L stderr -e "$exp" -e ctl \
+	$WRAP diod -f -n -c /dev/null -L stderr -e "$exp" -e ctl \
 	    -l "127.0.0.1:$port" >"$st/diod.log" 2>&1 &
 	echo $! >"$st/diod.pid"
-	wait_tcp 127.0.0.1 "$port" || { echo "error=diod did not listen"; \
+	wait_tcp 127.0.0.1 "$port" ${WAIT_TRIES:-100} || { echo "error=diod did not listen"; \
 	    cat "$st/diod.log" >&2; return 1; }
 	echo "pid=$(cat "$st/diod.pid")"
 	echo "addr=tcp:127.0.0.1:$port"

@@ -6,7 +6,7 @@
 #
 # Environment: VFSD (default build/vfsd), SECMODEL (passthrough),
 # LISTEN (tcp:127.0.0.1:PORT with a free port, or unix:/path),
-# VFSD_WRAP (a command put in front, e.g. valgrind).
+# WRAP (a command put in front, e.g. valgrind), WAIT_TRIES (x 0.1 s).
 # vfsd has one export and ignores the aname, so any aname works; for
 # diodload give it an EXPORT holding `zero` and `null`.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +20,7 @@ start() {
 	listen=${LISTEN:-tcp:127.0.0.1:$(free_port 2)}
 	case "$listen" in unix:*) rm -f "${listen#unix:}" ;; esac
 	# shellcheck disable=SC2086
-	$VFSD_WRAP "$vfsd" --export "$exp" \
+	$WRAP "$vfsd" --export "$exp" \
 	    --security-model "${SECMODEL:-passthrough}" \
 	    --listen "$listen" >"$st/vfsd.log" 2>&1 &
 	echo $! >"$st/vfsd.pid"
