@@ -31,6 +31,7 @@ say() { printf '\n== %s\n' "$*"; }
 # ---- 1. the sample export ----
 ex=$G_TMP/export
 mkdir -p "$ex/notes" "$ex/src" "$ex/data"
+chmod 777 "$ex/notes"   # so that the guest's uid 1000 may write there too
 cat >"$ex/README" <<'EOF'
 This directory lives on the host.  The guest sees it at /mnt through 9P.
 EOF
@@ -66,7 +67,7 @@ sed -e 's/^# //' -e 's/^/  /' "$G_TMP/guest.out"
 
 # ---- 4. the host's view ----
 say "host: what the guest left in the export"
-(cd "$ex" && ls -lR notes | sed 's/^/  /')
+(cd "$ex" && ls -lnR notes | sed 's/^/  /')
 echo "  notes/from-guest.txt: $(cat "$ex/notes/from-guest.txt" 2>/dev/null || echo '<missing>')"
 if [ "$model" = mapped-xattr ]; then
 	say "host: mapped-xattr keeps the guest's owner and mode in xattrs"

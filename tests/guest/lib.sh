@@ -13,7 +13,9 @@
 #   g_bg PIDFILE CMD...  start CMD in the background, remember it for cleanup
 #   g_done               print the plan, exit 1 if anything failed
 G_TOP=${G_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}   # callers elsewhere set G_TOP
+# shellcheck disable=SC2034 # used by the scripts that source this file
 G_RUN=$G_TOP/tests/guest/run.sh
+# shellcheck disable=SC2034
 G_CHECK=$G_TOP/tests/guest/check_host.sh
 G_N=0
 G_FAIL=0
@@ -23,6 +25,12 @@ g_init() {
 	G_TMP=$(mktemp -d "/tmp/vfsd-$1.XXXXXX")
 	trap 'g_cleanup' EXIT
 	trap 'exit 130' INT TERM
+	# builds (or finds cached) the initramfs and build/guest/gtool
+	if ! "$G_TOP/tests/guest/mkinitramfs.sh" >"$G_TMP/mkinitramfs.log" 2>&1; then
+		g_notok "tests/guest/mkinitramfs.sh failed"
+		sed 's/^/# /' "$G_TMP/mkinitramfs.log"
+		exit 1
+	fi
 }
 
 g_cleanup() {
@@ -110,23 +118,38 @@ g_done() {
 	[ "$G_FAIL" -eq 0 ]
 }
 
-# g_vfsd_start MODEL DIR LOG: start build/vfsd exporting DIR on a free port;
-# sets G_VFSD_PORT and G_VFSD_PID.  Returns 1 (after printing the log's tail
-# as comments) when vfsd is missing, exits, or never listens.
+# g_vfsd_start MODEL DIR LOG [unix:PATH]: start build/vfsd exporting DIR
+# on a free TCP port (sets G_VFSD_PORT) or on the unix socket PATH; sets
+# G_VFSD_PID.  Returns 1 (after printing the log's tail as comments) when
+# vfsd is missing, exits, or never listens.
 g_vfsd_start() {
 	vfsd=${VFSD_BIN:-$G_TOP/build/vfsd}
 	if [ ! -x "$vfsd" ]; then
 		echo "# $vfsd is not built (run make)"
 		return 1
 	fi
-	G_VFSD_PORT=$(g_port)
-	g_bg G_VFSD_PID "$vfsd" --export "$2" --security-model "$1" \
-		--listen "tcp:127.0.0.1:$G_VFSD_PORT" >"$3" 2>&1
-	if ! g_wait_port "$G_VFSD_PORT" "$G_VFSD_PID"; then
-		echo "# vfsd --export $2 --security-model $1 --listen tcp:127.0.0.1:$G_VFSD_PORT did not listen:"
-		tail -5 "$3" | sed 's/^/#   /'
-		return 1
+	listen=${4:-}
+	if [ -z "$listen" ]; then
+		G_VFSD_PORT=$(g_port)
+		listen=tcp:127.0.0.1:$G_VFSD_PORT
 	fi
+	g_bg G_VFSD_PID "$vfsd" --export "$2" --security-model "$1" \
+		--listen "$listen" >"$3" 2>&1
+	case "$listen" in
+	unix:*)
+		i=0
+		while [ ! -S "${listen#unix:}" ] && [ $i -lt 100 ] &&
+			kill -0 "$G_VFSD_PID" 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -S "${listen#unix:}" ] && return 0 ;;
+	*)
+		g_wait_port "$G_VFSD_PORT" "$G_VFSD_PID" && return 0 ;;
+	esac
+	echo "# vfsd --export $2 --security-model $1 --listen $listen did not listen:"
+	tail -5 "$3" | sed 's/^/#   /'
+	return 1
 }
 
 # g_vfsd_stop: stop the vfsd started last (by its pid).

@@ -367,12 +367,13 @@ wl_demo() {
 	ls -l | sed 's/^/# /'
 	echo "# guest: cat /mnt/README"
 	sed 's/^/# /' README
-	echo "# guest: writing notes/from-guest.txt, making a link and a directory"
+	echo "# guest: writing notes/from-guest.txt, a symlink, a directory, a file as uid 1000"
 	uname -r >/tmp/kver
 	gtool batch <<EOF
 create notes/from-guest.txt 0644 written\sby\sthe\sguest\skernel\s$(cat /tmp/kver)\n
 symlink from-guest.txt notes/latest
 mkdir notes/guest-dir 0750
+as 1000 1000 create notes/by-uid-1000.txt 0600 a\suser's\sfile\n
 check notes/from-guest.txt type=f content=written\sby\sthe\sguest\skernel\s$(cat /tmp/kver)\n
 check notes/latest type=l target=from-guest.txt
 EOF

@@ -40,6 +40,7 @@ g_expect "qemu-local passthrough" "$G_TMP/q-passthrough.out" "$unlinked" \
 mkdir -p "$G_TMP/diod"
 chmod 755 "$G_TMP"
 port=$(g_port)
+dpid=""
 g_bg dpid diod -f -n -c /dev/null -L "$G_TMP/diod.log" -e "$G_TMP/diod" -l "127.0.0.1:$port"
 if g_wait_port "$port" "$dpid"; then
 	"$G_RUN" --share "tcp:$port" --mount-opts "aname=$G_TMP/diod" --workload full \

@@ -5,7 +5,10 @@
 # mknod, a 64 MiB file, a 10,000-entry directory), once per security model
 # (passthrough, mapped-xattr); then the host checks the export: contents,
 # sizes, link counts, symlink targets, and owners/modes as the model stores
-# them.  Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small.
+# them.  Then the small workload once more over trans=fd: vfsd listens on a
+# unix socket, QEMU connects a virtio-serial port to it, and gtool in the
+# guest relays that port to the socket the kernel's 9pnet_fd uses.
+# Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small only.
 . "$(dirname "$0")/../guest/lib.sh"
 g_init vfsd
 size="" small=""
@@ -31,14 +34,30 @@ one passthrough &
 bg=$!
 one mapped-xattr
 wait $bg
-for m in passthrough mapped-xattr; do
+
+fd_run() {
+	d=$G_TMP/fd
+	mkdir -p "$d"
+	if ! g_vfsd_start passthrough "$d" "$G_TMP/vfsd-fd.log" "unix:$G_TMP/9p.sock" >"$G_TMP/fd.out"; then
+		echo "not ok - vfsd (unix socket) did not start; no guest run" >>"$G_TMP/fd.out"
+		return
+	fi
+	"$G_RUN" --share "unix:$G_TMP/9p.sock" --workload full --arg small \
+		--timeout 300 --log "$G_TMP/fd.con" >>"$G_TMP/fd.out" 2>&1 ||
+		echo "# guest run failed" >>"$G_TMP/fd.out"
+	g_vfsd_stop
+	"$G_CHECK" --small "$d" passthrough "$G_TMP/fd.out" >>"$G_TMP/fd.out" 2>&1
+}
+fd_run
+
+for m in passthrough mapped-xattr fd; do
 	n=$(grep -c '^\(not \)\{0,1\}ok - ' "$G_TMP/$m.out")
 	if [ "$n" -lt 100 ]; then
 		g_notok "vfsd $m: the workload did not run ($n checks)"
 		sed 's/^/# /' "$G_TMP/$m.out" | tail -15
 		[ -f "$G_TMP/vfsd-$m.log" ] && tail -10 "$G_TMP/vfsd-$m.log" | sed 's/^/# vfsd: /'
 	else
-		g_tap "vfsd $m" "$G_TMP/$m.out"
+		g_tap "vfsd $m$([ $m = fd ] && echo ' (trans=fd, passthrough)')" "$G_TMP/$m.out"
 	fi
 done
 g_done
