@@ -162,7 +162,11 @@ test_normal_and_escapes(const char *model)
 	pid_t pid = spawn_helper(model, &sock);
 
 	tap_diag("model %s", model);
-	is_int(hclient_start(sock, &hc, &info), 0, "%s: hello", model);
+	if (!is_int(hclient_start(sock, &hc, &info), 0, "%s: hello", model)) {
+		close(sock);
+		helper_exited(pid);
+		return;
+	}
 	is_int(helper_attach(hc, &root, "", &rooth, &ra), 0, "%s: attach", model);
 	ok(S_ISDIR(ra.mode), "%s: root is a directory", model);
 
