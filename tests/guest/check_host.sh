@@ -5,9 +5,9 @@
 #   tests/guest/check_host.sh [--small] [--compat] DIR MODEL [GUEST_OUTPUT]
 #
 #   DIR           the export root on the host
-#   MODEL         passthrough | mapped-xattr | none (the server's security
-#                 model; "none" and servers without models, like diod as
-#                 root, store like passthrough)
+#   MODEL         passthrough | mapped-xattr | mapped-file (--compat only) |
+#                 none (the server's security model; "none" and servers
+#                 without models, like diod as root, store like passthrough)
 #   GUEST_OUTPUT  the guest's output (tests/guest/run.sh stdout); its
 #                 "# sha256 PATH HASH SIZE" line is compared with the host
 #   --small       the workload ran with ARG=small (4 MiB, 1,000 entries)
@@ -16,7 +16,8 @@
 # Checks contents, sizes, link counts, symlink targets, and the owners and
 # modes as the model stores them: passthrough = the real host owner, mode,
 # type and rdev; mapped-xattr = user.virtfs.uid/gid/mode/rdev with QEMU's
-# byte format, every non-directory a regular file.  Prints "ok - host: ..."
+# byte format, every non-directory a regular file; mapped-file = the same
+# objects with .virtfs_metadata/NAME files in QEMU's text format.  Prints "ok - host: ..."
 # / "not ok - host: ..." lines and exits 1 on any mismatch.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +37,8 @@ gtool=${VFSD_GUEST_DIR:-$here/../../build/guest}/gtool
 case "$model" in
 passthrough | none) view=passthrough ;;
 mapped-xattr | mapped) view=mapped-xattr ;;
+mapped-file) view=mapped-file
+	[ $compat = 1 ] || { echo "not ok - host: mapped-file is checked for --compat only"; exit 1; } ;;
 *) echo "not ok - host: unsupported model $model"; exit 1 ;;
 esac
 
@@ -47,7 +50,13 @@ trap 'rm -f "$out"' EXIT
 
 host_checks() {
 	if [ $compat = 1 ]; then
-		compat_expect
+		# mapped-file: each directory also holds its .virtfs_metadata
+		compat_expect | if [ "$view" = mapped-file ]; then
+			awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^entries=/) {
+				split($i, a, "="); $i = "entries=" a[2] + 1 }; print }'
+		else
+			cat
+		fi
 		compat_meta | meta_checks "$view"
 		return
 	fi
@@ -66,7 +75,7 @@ sed 's/^\(not \)\{0,1\}ok - /&host: /' "$out"
 
 top=wl
 [ $compat = 1 ] && top=compat
-if [ "$view" = mapped-xattr ]; then
+if [ "$view" != passthrough ]; then
 	# mapped models must never leave devices, FIFOs or symlinks on the host
 	odd=$(cd "$dir" && find "$top" ! -type f ! -type d | head -5)
 	if [ -z "$odd" ]; then

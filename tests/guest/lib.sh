@@ -145,7 +145,11 @@ g_vfsd_start() {
 		done
 		[ -S "${listen#unix:}" ] && return 0 ;;
 	*)
-		g_wait_port "$G_VFSD_PORT" "$G_VFSD_PID" && return 0 ;;
+		if g_wait_port "$G_VFSD_PORT" "$G_VFSD_PID"; then
+			# vfsd listens before its helper is up; a refused export exits
+			sleep 0.3
+			kill -0 "$G_VFSD_PID" 2>/dev/null && return 0
+		fi ;;
 	esac
 	echo "# vfsd --export $2 --security-model $1 --listen $listen did not listen:"
 	tail -5 "$3" | sed 's/^/#   /'

@@ -213,6 +213,11 @@ EOF
 #                        guest's uid/gid/mode/rdev are in user.virtfs.* as
 #                        u32/u32/u32/u64 little-endian, mode with S_IFMT,
 #                        rdev in glibc dev_t encoding
+#   mapped-file          the same host objects; the guest's metadata in
+#                        DIR/.virtfs_metadata/NAME (mode 0600) as lines
+#                        virtfs.uid=U virtfs.gid=G virtfs.mode=M (decimal,
+#                        with S_IFMT) and, for mknod, virtfs.rdev=R (glibc
+#                        dev_t as a signed 32-bit int)
 meta_checks() {
 	awk -v view="$1" '
 	function le(v, n,   s, i) {
@@ -232,7 +237,7 @@ meta_checks() {
 	/^#/ || NF < 5 { next }
 	{
 		path = $1; t = $2; perm = $3; uid = $4; gid = $5; extra = $6
-		if (view != "mapped-xattr") {
+		if (view == "guest" || view == "passthrough") {
 			line = "check " path " type=" t " perm=" perm " uid=" uid " gid=" gid
 			if (t == "l") line = line " target=" extra
 			if (t == "c" || t == "b") line = line " rdev=" extra
@@ -240,16 +245,30 @@ meta_checks() {
 			next
 		}
 		mode = ifmt[t] + oct(perm)
+		special = t == "p" || t == "c" || t == "b" || t == "s"
+		if (special) {
+			split(extra, mm, ":")
+			maj = mm[1] + 0; mn = mm[2] + 0
+			dev = (maj % 4096) * 256 + (mn % 256) + int(mn / 256) * 1048576 + int(maj / 4096) * 17592186044416
+		}
+		if (view == "mapped-file") {
+			line = "check " path " type=" (t == "d" ? "d" : "f")
+			if (t == "l") line = line " content=" extra
+			if (special) line = line " size=0"
+			print line
+			d = path; n = path
+			if (sub("/[^/]*$", "", d)) sub(".*/", "", n); else d = "."
+			md = "virtfs.uid=" uid "\\nvirtfs.gid=" gid "\\nvirtfs.mode=" mode "\\n"
+			if (special) md = md "virtfs.rdev=" (dev >= 2147483648 ? dev - 4294967296 : dev) "\\n"
+			print "check " d "/.virtfs_metadata/" n " type=f perm=0600 content=" md
+			next
+		}
 		line = "check " path " type=" (t == "d" ? "d" : "f")
 		line = line " xhex=user.virtfs.uid:" le(uid, 4) " xhex=user.virtfs.gid:" le(gid, 4)
 		line = line " xhex=user.virtfs.mode:" le(mode, 4)
 		if (t == "l") line = line " content=" extra
-		if (t == "p" || t == "c" || t == "b" || t == "s") {
-			split(extra, mm, ":")
-			maj = mm[1] + 0; mn = mm[2] + 0
-			dev = (maj % 4096) * 256 + (mn % 256) + int(mn / 256) * 1048576 + int(maj / 4096) * 17592186044416
+		if (special)
 			line = line " size=0 xhex=user.virtfs.rdev:" le(dev, 8)
-		}
 		print line
 	}'
 }

@@ -7,9 +7,11 @@
 #   1. QEMU writes, QEMU reads      (checks the compat workload itself)
 #   2. QEMU writes, vfsd reads
 #   3. vfsd writes, QEMU reads
+# VFSD_COMPAT_MODEL=mapped-file does the same for QEMU's mapped-file format
+# (qemu_compat_mapped_file.sh).
 . "$(dirname "$0")/../guest/lib.sh"
-g_init compat
-M=mapped-xattr
+M=${VFSD_COMPAT_MODEL:-mapped-xattr}
+g_init "compat-$M"
 
 qemu_run() { # dir workload out
 	"$G_RUN" --share "virtfs:$1:$M" --workload "$2" --timeout 120 --log "$3.con" >"$3" 2>&1
@@ -41,21 +43,28 @@ a=$G_TMP/by-qemu b=$G_TMP/by-vfsd
 mkdir -p "$a" "$b"
 qemu_run "$a" compat_write "$G_TMP/1w.out"
 "$G_CHECK" --compat "$a" $M >>"$G_TMP/1w.out" 2>&1
-report "QEMU writes (guest and host check)" "$G_TMP/1w.out"
+report "$M: QEMU writes (guest and host check)" "$G_TMP/1w.out"
 qemu_run "$a" compat_read "$G_TMP/1r.out"
-report "QEMU reads QEMU's tree" "$G_TMP/1r.out"
+report "$M: QEMU reads QEMU's tree" "$G_TMP/1r.out"
 
 vfsd_run "$a" compat_read "$G_TMP/2r.out"
-report "vfsd reads QEMU's tree" "$G_TMP/2r.out"
+# docs/models.md: the core refuses mapped-file for now; say so, run the rest
+# of this script the day it serves the model.
+if [ "$M" = mapped-file ] && grep -q 'cannot export.*Operation not supported' "$G_TMP/2r.out.vfsd.log"; then
+	g_ok "$M: vfsd parts # SKIP vfsd refuses $M (EOPNOTSUPP, see docs/models.md)"
+	g_done
+	exit
+fi
+report "$M: vfsd reads QEMU's tree" "$G_TMP/2r.out"
 
 if vfsd_run "$b" compat_write "$G_TMP/3w.out" ||
 	grep -q '^ok - writepat compat/pat' "$G_TMP/3w.out"; then
 	"$G_CHECK" --compat "$b" $M >>"$G_TMP/3w.out" 2>&1
-	report "vfsd writes (guest and host check)" "$G_TMP/3w.out"
+	report "$M: vfsd writes (guest and host check)" "$G_TMP/3w.out"
 	qemu_run "$b" compat_read "$G_TMP/3r.out"
-	report "QEMU reads vfsd's tree" "$G_TMP/3r.out"
+	report "$M: QEMU reads vfsd's tree" "$G_TMP/3r.out"
 else
-	report "vfsd writes (guest and host check)" "$G_TMP/3w.out"
-	g_notok "QEMU reads vfsd's tree: not run, vfsd wrote nothing"
+	report "$M: vfsd writes (guest and host check)" "$G_TMP/3w.out"
+	g_notok "$M: QEMU reads vfsd's tree: not run, vfsd wrote nothing"
 fi
 g_done
