@@ -10,12 +10,14 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "frontend/frontend.h"
 
 #define MAX_FREE_REQS 64
+#define WRITE_TIMEOUT_MS 30000	/* a client that stops reading replies */
 
 /* Read exactly n bytes: 0, 1 at a clean end of stream, or -errno.  The
  * descriptors of trans=fd may be non-blocking, so EAGAIN waits. */
@@ -57,10 +59,14 @@ conn_write(struct conn *c, const uint8_t *buf, size_t len)
 			continue;
 		if (k < 0 && errno == EAGAIN) {
 			struct pollfd p = { .fd = c->wfd, .events = POLLOUT };
-			poll(&p, 1, -1);
-			continue;
+			if (poll(&p, 1, WRITE_TIMEOUT_MS) > 0)
+				continue;
 		}
-		c->broken = true;	/* peer gone: drop later replies */
+		/* Peer gone, or not reading for too long: drop later replies
+		 * and wake the reader so the connection is torn down rather
+		 * than holding workers that every connection shares. */
+		c->broken = true;
+		shutdown(c->rfd, SHUT_RDWR);
 	}
 	return c->broken ? -EPIPE : 0;
 }

@@ -36,7 +36,7 @@ walk_clone(struct opctx *o, struct fid *src)
  * remembers the directory and name it came through. */
 static int
 walk_install(struct opctx *o, struct fid *src, int nw, const char *last,
-    uint64_t h, uint64_t ph, const struct hattr *a)
+    uint64_t h, uint64_t ph)
 {
 	struct fid *nf = fid_alloc(&o->c->fids, o->t->u.twalk.newfid);
 	struct hnode *parent = NULL;
@@ -61,7 +61,6 @@ walk_install(struct opctx *o, struct fid *src, int nw, const char *last,
 		}
 		rc = fid_set_name(nf, parent, last);
 	}
-	(void)a;
 	if (rc < 0) {
 		fid_put(nf);
 		return rc;
@@ -122,7 +121,7 @@ op_walk(struct opctx *o)
 		fid_put(src);
 		return nwalked == 0 ? -(werr ? werr : ENOENT) : 0;
 	}
-	rc = walk_install(o, src, nw, names[nw - 1], h, ph, &attrs[nw - 1]);
+	rc = walk_install(o, src, nw, names[nw - 1], h, ph);
 	fid_put(src);
 	return rc;
 }

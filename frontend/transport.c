@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,11 @@ transport_serve(struct server *s, int lfd)
 			log_warn("accept");
 			sleep(1);	/* EMFILE and friends: let some close */
 			continue;
+		}
+		if (ss.ss_family == AF_INET) {
+			int one = 1;	/* small replies must not wait */
+			setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
 		}
 		peer_name(&ss, peer, sizeof(peer));
 		snprintf(name, sizeof(name), "%s#%lu", peer, ++n);
