@@ -7,6 +7,8 @@
 #   make demo       boot a small Linux guest that mounts a sample export
 #   make bench      benchmarks against the peers (prints a table)
 #   make SAN=1      build into build-san/ with -fsanitize=address,undefined
+#   make fuzz       libFuzzer targets (clang) in build-fuzz/, each run for
+#                   FUZZ_SECONDS (default 300) on its corpus in fuzz/corpus/
 
 SAN ?=
 ifeq ($(SAN),1)
@@ -93,6 +95,28 @@ $(B)/tools/%: $(B)/obj/tests/tools/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_LIBS) $(LDLIBS)
 
+# Fuzz targets: clang, libFuzzer + ASan + UBSan, every library source
+# compiled into each target (fuzz/README.md).
+FUZZ_B = build-fuzz
+FUZZ_BIN = $(patsubst fuzz/%.c,$(FUZZ_B)/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HELPER_SRC) $(FRONTEND_SRC) \
+           $(FUZZ_B)/gen/proto/vfsd.pb-c.c
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DVFSD_FUZZING -g -O1 \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -I. -I$(FUZZ_B)/gen $(PKG_CFLAGS) -pthread
+
+$(FUZZ_B)/gen/proto/vfsd.pb-c.c: proto/vfsd.proto
+	@mkdir -p $(FUZZ_B)/gen
+	protoc-c --c_out=$(FUZZ_B)/gen $<
+
+$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRC) $(wildcard */*.h)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps fuzz-build
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} sh tests/integration/fuzz.sh
+
 deps:
 	@sh tests/deps.sh
 
@@ -107,8 +131,8 @@ bench: deps all
 	@sh bench/run.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check demo bench deps clean
+.PHONY: all check demo bench deps clean fuzz fuzz-build
 .SECONDARY:
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

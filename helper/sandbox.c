@@ -261,12 +261,14 @@ static const int helper_syscalls[] = {
  * core's leaks are still checked in-process by the ASan unit tests and
  * valgrind.sh).  What the rest of the runtime needs is allowed. */
 #if defined(__SANITIZE_ADDRESS__)
+#if !defined(VFSD_FUZZING)	/* the fuzzer never enters the sandbox */
 const char *__lsan_default_options(void);
 const char *
 __lsan_default_options(void)
 {
 	return "detect_leaks=0";
 }
+#endif
 
 static const int sanitizer_syscalls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(getppid), SCMP_SYS(prctl),
