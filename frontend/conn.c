@@ -415,7 +415,7 @@ route(struct conn *c, struct req *r)
 	if (r->t.type == P9_TFLUSH)
 		rc = do_flush(c, r);
 	else if ((rc = admit(c, r)) == 0)
-		pool_submit(&c->srv->pool, r);
+		pool_submit(&c->pool, r);
 	if (rc == -EAGAIN) {
 		reply_error(c, r->tag, EAGAIN);
 		rc = 0;

@@ -92,6 +92,17 @@ int fid_set_name(struct fid *f, struct hnode *parent, const char *name);
 struct server;
 struct conn;
 
+/* A connection's workers: started on demand up to max, stopped with the
+ * connection, so one client's slow or blocked requests never hold up
+ * another's and no lock is shared between connections. */
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct req *head, *tail;
+	int nthreads, nidle, queued, max;
+	bool stop;
+};
+
 /* One 9P request from read to reply. */
 struct req {
 	struct conn *conn;
@@ -127,19 +138,13 @@ struct conn {
 	int nfreereq;
 	bool broken;			/* a write failed: stop replying */
 	struct fidtab fids;
-};
-
-struct pool {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct req *head, *tail;
-	int nthreads, nidle, queued, max;
+	struct pool pool;
 };
 
 struct server {
 	struct hclient *hc;
 	struct hinfo info;
-	struct pool pool;
+	int max_workers;		/* per connection */
 	uint32_t max_msize;
 	size_t max_fids;
 	int max_inflight;
@@ -184,6 +189,7 @@ void req_free(struct req *r);
 /* pool.c */
 void pool_init(struct pool *p, int max);
 void pool_submit(struct pool *p, struct req *r);
+void pool_stop(struct pool *p);
 
 /* dispatch.c */
 void dispatch(struct req *r, struct worker *w);

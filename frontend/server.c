@@ -7,7 +7,7 @@
 #include "common/log.h"
 #include "frontend/frontend.h"
 
-#define MAX_WORKERS	64
+#define MAX_WORKERS	32		/* per connection */
 #define MAX_FIDS	(1u << 20)	/* cache=loose keeps one per dentry */
 #define MAX_INFLIGHT	1024
 #define MAX_BIGBYTES	(64u << 20)	/* Twrite frames buffered at once */
@@ -23,7 +23,7 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	s->max_fids = MAX_FIDS;
 	s->max_inflight = MAX_INFLIGHT;
 	s->max_bigbytes = MAX_BIGBYTES;
-	pool_init(&s->pool, MAX_WORKERS);
+	s->max_workers = MAX_WORKERS;
 }
 
 /* Handles go back to the helper one by one as their last fid goes. */
@@ -55,8 +55,10 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	pthread_mutex_init(&c->wlock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
+	pool_init(&c->pool, s->max_workers);
 	log_debug("%s: connected", c->peer);
 	conn_run(c);
+	pool_stop(&c->pool);
 	log_debug("%s: closed", c->peer);
 	fidtab_destroy(&c->fids);
 	while (c->freereq) {
