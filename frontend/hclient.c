@@ -715,7 +715,8 @@ copy_out(const ProtobufCBinaryData *b, void *out, size_t cap)
 		return (int)b->len;
 	if (b->len > cap)
 		return -ERANGE;
-	memcpy(out, b->data, b->len);
+	if (b->len > 0)		/* an empty value may have no data pointer */
+		memcpy(out, b->data, b->len);
 	return (int)b->len;
 }
 

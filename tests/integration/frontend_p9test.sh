@@ -2,7 +2,9 @@
 # frontend_p9test.sh - run build/tools/p9test (the 9P edge cases: partial
 # walks, clones of open fids, flush ordering, msize caps, unknown types,
 # renamed and unlinked open files, xattr commit at clunk, lock conflicts)
-# against build/vfsd over a unix socket, in passthrough and mapped-xattr.
+# against build/vfsd over a unix socket, in passthrough and mapped-xattr,
+# and against the ASan+UBSan build (build-san/vfsd) when it exists, whose
+# log must then be free of sanitizer reports.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vfsd=$top/build/vfsd
 p9test=$top/build/tools/p9test
@@ -19,26 +21,34 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 
-for model in passthrough mapped-xattr; do
-	exp=$tmp/$model; sock=$tmp/$model.sock
+runs="build:passthrough build:mapped-xattr"
+[ -x "$top/build-san/vfsd" ] && runs="$runs build-san:passthrough build-san:mapped-xattr"
+for run in $runs; do
+	bdir=${run%%:*}; model=${run#*:}; vfsd=$top/$bdir/vfsd
+	tag="$model"; [ "$bdir" = build-san ] && tag="$model (asan)"
+	exp=$tmp/$bdir-$model; sock=$tmp/$bdir-$model.sock
 	mkdir -p "$exp"
+	log=$tmp/$bdir-$model.log
 	"$vfsd" --export "$exp" --security-model "$model" \
-	    --listen "unix:$sock" 2>"$tmp/$model.log" &
+	    --listen "unix:$sock" 2>"$log" &
 	pid=$!
 	i=0
 	while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -S "$sock" ]; tap $? "$model: vfsd listens on $sock"
-	"$p9test" "$sock" "$exp" >"$tmp/$model.tap" 2>&1
+	[ -S "$sock" ]; tap $? "$tag: vfsd listens on $sock"
+	"$p9test" "$sock" "$exp" >"$tmp/out.tap" 2>&1
 	rc=$?
 	while read -r line; do
 		case "$line" in
-		"ok "*) tap 0 "$model: ${line#* - }" ;;
-		"not ok "*) tap 1 "$model: ${line#* - }" ;;
+		"ok "*) tap 0 "$tag: ${line#* - }" ;;
+		"not ok "*) tap 1 "$tag: ${line#* - }" ;;
 		"#"*|"Bail"*) echo "# $line" ;;
 		esac
-	done <"$tmp/$model.tap"
-	tap $rc "$model: p9test exited $rc"
+	done <"$tmp/out.tap"
+	tap $rc "$tag: p9test exited $rc"
+	kill -0 "$pid" 2>/dev/null; tap $? "$tag: vfsd survived every test"
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-	if [ $rc -ne 0 ]; then sed 's/^/# /' "$tmp/$model.log"; fi
+	! grep -qE 'Sanitizer|runtime error' "$log"
+	tap $? "$tag: no sanitizer report in the server log"
+	if [ $rc -ne 0 ]; then sed 's/^/# /' "$log" | tail -20; fi
 done
 exit $fail

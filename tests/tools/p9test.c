@@ -772,6 +772,163 @@ test_names(void)
 	close(s);
 }
 
+/* Tversion aborts what is in flight (a blocked lock gets no reply) and a
+ * tag reused while in flight ends the connection. */
+static void
+test_reset(void)
+{
+	int s = session(65536), s2 = session(65536);
+	struct p9_fcall t, r;
+	char v[32];
+
+	host_write("rl", "x");
+	walk(s2, 1, 2, "rl");
+	lopen(s2, 2, 2);
+	lockmsg(&t, P9_TLOCK, 2, P9_LOCK_WRLCK, 0);
+	ok(rpc(s2, &t, &r) == P9_RLOCK && r.u.rlock.status == 0,
+	    "another connection holds a lock");
+	walk(s, 1, 2, "rl");
+	lopen(s, 2, 2);
+	lockmsg(&t, P9_TLOCK, 2, P9_LOCK_WRLCK, P9_LOCK_FLAG_BLOCK);
+	t.tag = 700;
+	send_msg(s, &t);
+	ok(recv_msg(s, &r, 300) < 0, "a blocking lock waits for it");
+	ok(version(s, 65536, "9P2000.L", v) == 65536 &&
+	    r.tag != 700, "Tversion answers while the lock was pending");
+	ok(recv_msg(s, &r, 300) < 0, "and the aborted lock never replies");
+	clunk(s2, 2);
+	close(s2);
+	ok(attach(s, 0, "", 0) == 0 && walk(s, 0, 1, "rl") == 1,
+	    "the reset session works");
+	ok(lopen(s, 1, 2) == 0, "open after the reset");
+	lockmsg(&t, P9_TLOCK, 1, P9_LOCK_WRLCK, 0);
+	int ty = rpc(s, &t, &r);
+	ok(ty == P9_RLOCK && r.u.rlock.status == 0,
+	    "lock again after the reset (%d %d)", ty, ty == P9_RLOCK ?
+	    r.u.rlock.status : err_of(&r));
+	clunk(s, 1);
+	close(s);
+}
+
+static unsigned seed = 4242;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	return (uint32_t)rand_r(&seed) % n;
+}
+
+static struct p9_str
+rname(void)
+{
+	static const char *const names[] = { "", ".", "..", "a", "rl", "x",
+	    "many", "a/b", "fz", "fz2", "user.a", "big", "huge" };
+
+	return p9_cstr(names[rnd(sizeof(names) / sizeof(names[0]))]);
+}
+
+/* A well-formed request of a random type with random small fids, names,
+ * offsets and flags, so that the operations themselves meet nonsense. */
+static void
+random_request(struct p9_fcall *f)
+{
+	static const uint8_t types[] = { 8, 12, 14, 16, 18, 20, 22, 24, 26,
+	    30, 32, 40, 50, 52, 54, 70, 72, 74, 76, 102, 104, 108, 110, 116,
+	    118, 120, 122 };
+	static const uint8_t data[64];
+
+	memset(f, 0, sizeof(*f));
+	f->type = types[rnd(sizeof(types))];
+	uint32_t *w = (uint32_t *)&f->u;
+	/* Fill the first fixed fields with small numbers, then fix up the
+	 * counted parts per type. */
+	for (int i = 0; i < 12; i++)
+		w[i] = rnd(4) == 0 ? (uint32_t)rand_r(&seed) : rnd(8);
+	switch (f->type) {
+	case P9_TLCREATE: f->u.tlcreate.name = rname(); break;
+	case P9_TSYMLINK: f->u.tsymlink.name = rname();
+		f->u.tsymlink.symtgt = rname(); break;
+	case P9_TMKNOD: f->u.tmknod.name = rname();
+		f->u.tmknod.mode = rnd(2) ? 010644 : 0100644; break;
+	case P9_TRENAME: f->u.trename.name = rname(); break;
+	case P9_TXATTRWALK: f->u.txattrwalk.name = rname(); break;
+	case P9_TXATTRCREATE: f->u.txattrcreate.name = rname();
+		f->u.txattrcreate.attr_size = rnd(70000); break;
+	case P9_TREAD: case P9_TREADDIR:
+		f->u.tread.offset = rnd(3) ? rnd(100) : (uint64_t)-1 - rnd(2);
+		f->u.tread.count = rnd(2) ? rnd(9000) : (uint32_t)-1; break;
+	case P9_TWRITE: f->u.twrite.offset = rnd(100);
+		f->u.twrite.count = rnd(64); f->u.twrite.data = data; break;
+	case P9_TLOCK: case P9_TGETLOCK:
+		f->u.lock.client_id = rname();
+		f->u.lock.flags &= 3 - 1;	/* never block */
+		f->u.lock.start = rnd(100); f->u.lock.length = rnd(100); break;
+	case P9_TLINK: f->u.tlink.name = rname(); break;
+	case P9_TMKDIR: f->u.tmkdir.name = rname(); break;
+	case P9_TRENAMEAT: f->u.trenameat.oldname = rname();
+		f->u.trenameat.newname = rname(); break;
+	case P9_TUNLINKAT: f->u.tunlinkat.name = rname(); break;
+	case P9_TAUTH: f->u.tauth.uname = rname();
+		f->u.tauth.aname = rname(); break;
+	case P9_TATTACH: f->u.tattach.uname = rname();
+		f->u.tattach.aname = rname(); break;
+	case P9_TWALK: f->u.twalk.nwname = (uint16_t)rnd(4);
+		for (int i = 0; i < f->u.twalk.nwname; i++)
+			f->u.twalk.wname[i] = rname();
+		break;
+	default: break;
+	}
+}
+
+/* Raw random frames (the codec at the wire), then well-formed requests
+ * with random arguments (the operations): the server answers or closes
+ * the one connection, never crashes, and keeps serving others. */
+static void
+test_garbage(void)
+{
+	int closed = 0, answered = 0, s = session(8192);
+	struct p9_fcall r, t;
+
+	for (int i = 0; i < 1000; i++) {
+		uint8_t f[200];
+		size_t len = 7 + rnd(150);
+		for (size_t k = 7; k < len; k++)
+			f[k] = (uint8_t)(rnd(5) == 0 ? rnd(256) : rnd(4));
+		f[0] = (uint8_t)len; f[1] = f[2] = f[3] = 0;
+		f[4] = (uint8_t)rnd(256);
+		if (f[4] == P9_TVERSION || f[4] == P9_TLOCK)
+			f[4] = P9_TCLUNK;	/* keep the session; no waits */
+		f[5] = (uint8_t)i; f[6] = 0x10;
+		if (write(s, f, len) != (ssize_t)len ||
+		    recv_msg(s, &r, 3000) < 0) {
+			closed++;
+			close(s);
+			s = session(8192);
+		}
+	}
+	ok(closed > 0 && closed <= 1000, "1000 raw random frames: %d "
+	    "closed their connection, the rest were answered", closed);
+	closed = 0;
+	for (int i = 0; i < 5000; i++) {
+		random_request(&t);
+		t.tag = (uint16_t)(i & 0x7fff);
+		send_msg(s, &t);
+		if (recv_msg(s, &r, 3000) < 0 || r.tag != t.tag) {
+			closed++;
+			close(s);
+			s = session(8192);
+			continue;
+		}
+		answered++;
+	}
+	close(s);
+	ok(answered == 5000, "5000 well-formed requests with random "
+	    "arguments: %d answered, %d lost", answered, closed);
+	s = session(8192);
+	ok(getattr(s, 0, &r) == 0, "the server still serves afterwards");
+	close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -788,7 +945,9 @@ main(int argc, char **argv)
 	test_xattr();
 	test_locks();
 	test_flush_order();
+	test_reset();
 	test_msize_and_readdir();
+	test_garbage();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }
