@@ -35,7 +35,7 @@ for run in $runs; do
 	i=0
 	while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -S "$sock" ]; tap $? "$tag: vfsd listens on $sock"
-	"$p9test" "$sock" "$exp" >"$tmp/out.tap" 2>&1
+	P9TEST_MODEL=$model "$p9test" "$sock" "$exp" >"$tmp/out.tap" 2>&1
 	rc=$?
 	while read -r line; do
 		case "$line" in

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -592,6 +593,9 @@ test_msize_and_readdir(void)
 	ok(lopen(s, 3, 0200000) == 0, "lopen a directory");
 	uint64_t off = 0;
 	int entries = 0, calls = 0, split = 0, dots = 0, oversize = 0;
+	int badtype = 0;
+	const char *model = getenv("P9TEST_MODEL");
+	bool mapped = model && strncmp(model, "mapped", 6) == 0;
 	for (;;) {
 		t.type = P9_TREADDIR;
 		t.u.tread = (typeof(t.u.tread)){ 3, off, 100000 };
@@ -611,6 +615,8 @@ test_msize_and_readdir(void)
 		    &pos, &d)) == 1) {
 			entries++;
 			off = d.offset;
+			if (d.name.len > 5 && d.type != (mapped ? 0 : 8))
+				badtype++;	/* regular files */
 			if ((d.name.len == 1 && d.name.s[0] == '.') ||
 			    (d.name.len == 2 && memcmp(d.name.s, "..", 2) == 0))
 				dots++;
@@ -621,6 +627,8 @@ test_msize_and_readdir(void)
 	ok(entries == 302 && dots == 2 && split == 0 && oversize == 0 &&
 	    calls > 2, "readdir: %d entries incl. . and .. in %d replies, "
 	    "none split, all under msize", entries, calls);
+	ok(badtype == 0, "readdir types: %s", mapped ?
+	    "DT_UNKNOWN in a mapped model" : "DT_REG for regular files");
 	t.u.tread = (typeof(t.u.tread)){ 3, 0, 50 };
 	ok(rpc(s, &t, &r) == P9_RREADDIR && r.u.rread.count > 0 &&
 	    r.u.rread.count <= 50, "readdir offset 0 rewinds, small count");
