@@ -2,7 +2,7 @@
 # Check on the host, after the guest powered off, the tree that the guest
 # workload "full" (or "compat_write") left in an export.
 #
-#   tests/guest/check_host.sh [--small] [--compat] DIR MODEL [GUEST_OUTPUT]
+#   tests/guest/check_host.sh [--small|--tiny] [--compat] DIR MODEL [GUEST_OUTPUT]
 #
 #   DIR           the export root on the host
 #   MODEL         passthrough | mapped-xattr | mapped-file (--compat only) |
@@ -11,6 +11,7 @@
 #   GUEST_OUTPUT  the guest's output (tests/guest/run.sh stdout); its
 #                 "# sha256 PATH HASH SIZE" line is compared with the host
 #   --small       the workload ran with ARG=small (4 MiB, 1,000 entries)
+#   --tiny        the workload ran with ARG=tiny (1 MiB, 100 entries)
 #   --compat      check the compat tree instead of the full workload's
 #
 # Checks contents, sizes, link counts, symlink targets, and the owners and
@@ -25,12 +26,13 @@ small=0 compat=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--small) small=1 ;;
+	--tiny) small=2 ;;
 	--compat) compat=1 ;;
 	*) break ;;
 	esac
 	shift
 done
-[ $# -ge 2 ] || { echo "usage: $0 [--small] [--compat] DIR MODEL [GUEST_OUTPUT]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 [--small|--tiny] [--compat] DIR MODEL [GUEST_OUTPUT]" >&2; exit 2; }
 dir=$1 model=$2 gout=${3:-}
 gtool=${VFSD_GUEST_DIR:-$here/../../build/guest}/gtool
 [ -x "$gtool" ] || { echo "not ok - host: $gtool missing (run tests/guest/mkinitramfs.sh)"; exit 1; }
@@ -62,6 +64,7 @@ host_checks() {
 	fi
 	size=$BIG_SIZE many=$MANY
 	[ $small = 1 ] && { size=4M; many=1000; }
+	[ $small = 2 ] && { size=1M; many=100; }
 	expect_tree
 	meta_tree | meta_checks "$view"
 	echo "checkpat wl/big/big.bin $size 42"

@@ -7,7 +7,8 @@
 #             deletes (also of open files), mknod, a 64 MiB file, a directory
 #             of 10,000 entries; everything under ./wl, then checked from
 #             the guest.  tests/guest/check_host.sh checks the same tree on
-#             the host afterwards.  ARG: "small" = 4 MiB and 1,000 entries.
+#             the host afterwards.  ARG: "small" = 4 MiB and 1,000 entries,
+#             "tiny" = 1 MiB and 100 (cache=loose creates are slow).
 #   compat_write / compat_read
 #             write / verify a tree of owners, modes, device nodes, FIFOs,
 #             symlinks and xattrs under ./compat (tests/integration/qemu_compat.sh)
@@ -337,6 +338,7 @@ EOF
 wl_full() {
 	size=$BIG_SIZE; many=$MANY
 	[ "$1" = small ] && { size=4M; many=1000; }
+	[ "$1" = tiny ] && { size=1M; many=100; }
 	phase build
 	build_tree | gtool batch
 	phase shell-io

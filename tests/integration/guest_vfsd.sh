@@ -5,9 +5,11 @@
 # mknod, a 64 MiB file, a 10,000-entry directory), once per security model
 # (passthrough, mapped-xattr); then the host checks the export: contents,
 # sizes, link counts, symlink targets, and owners/modes as the model stores
-# them.  Then the small workload once more over trans=fd: vfsd listens on a
-# unix socket, QEMU connects a virtio-serial port to it, and gtool in the
-# guest relays that port to the socket the kernel's 9pnet_fd uses.
+# them.  Then a tiny workload (1 MiB, 100 entries) over trans=fd with
+# cache=loose (passthrough): vfsd listens on a unix socket, QEMU connects a
+# virtio-serial port to it, gtool in the guest relays that port to the
+# socket the kernel's 9pnet_fd uses; loose caching sends writes later through
+# root's writeback fids, which the host check sees after the unmount.
 # Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small only.
 . "$(dirname "$0")/../guest/lib.sh"
 g_init vfsd
@@ -42,11 +44,11 @@ fd_run() {
 		echo "not ok - vfsd (unix socket) did not start; no guest run" >>"$G_TMP/fd.out"
 		return
 	fi
-	"$G_RUN" --share "unix:$G_TMP/9p.sock" --workload full --arg small \
-		--timeout 300 --log "$G_TMP/fd.con" >>"$G_TMP/fd.out" 2>&1 ||
+	"$G_RUN" --share "unix:$G_TMP/9p.sock" --mount-opts cache=loose --workload full \
+		--arg tiny --timeout 300 --log "$G_TMP/fd.con" >>"$G_TMP/fd.out" 2>&1 ||
 		echo "# guest run failed" >>"$G_TMP/fd.out"
 	g_vfsd_stop
-	"$G_CHECK" --small "$d" passthrough "$G_TMP/fd.out" >>"$G_TMP/fd.out" 2>&1
+	"$G_CHECK" --tiny "$d" passthrough "$G_TMP/fd.out" >>"$G_TMP/fd.out" 2>&1
 }
 fd_run
 
@@ -57,7 +59,7 @@ for m in passthrough mapped-xattr fd; do
 		sed 's/^/# /' "$G_TMP/$m.out" | tail -15
 		[ -f "$G_TMP/vfsd-$m.log" ] && tail -10 "$G_TMP/vfsd-$m.log" | sed 's/^/# vfsd: /'
 	else
-		g_tap "vfsd $m$([ $m = fd ] && echo ' (trans=fd, passthrough)')" "$G_TMP/$m.out"
+		g_tap "vfsd $m$([ $m = fd ] && echo ' (trans=fd, cache=loose, passthrough)')" "$G_TMP/$m.out"
 	fi
 done
 g_done
