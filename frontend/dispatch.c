@@ -59,10 +59,8 @@ dispatch(struct req *r, struct worker *w)
 		return;
 	}
 	rc = fn ? fn(&o) : -EOPNOTSUPP;
-	if (rc == OP_DROP) {
-		conn_finish(r, NULL, 0);
-		return;
-	}
+	if (rc == OP_PARKED)
+		return;		/* the lock waiter thread will finish it */
 	log_debug("%s: %s tag %u fid %u -> %d", o.c->peer,
 	    p9_type_name(r->t.type), r->tag, r->t.u.tfid.fid, rc);
 	if (rc == 0) {

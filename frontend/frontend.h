@@ -9,6 +9,7 @@
 #ifndef VFSD_FRONTEND_H
 #define VFSD_FRONTEND_H
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -114,6 +115,8 @@ struct req {
 	uint16_t tag;
 	atomic_bool flushed;
 	bool in_table;
+	struct fid *lk_fid;		/* a parked blocking Tlock: its fid */
+	struct flock lk;		/* and the lock it waits for */
 	uint8_t *buf;			/* the frame: small or a big buffer */
 	uint8_t *big;
 	uint8_t small[8192];
@@ -139,6 +142,10 @@ struct conn {
 	bool broken;			/* a write failed: stop replying */
 	struct fidtab fids;
 	struct pool pool;
+	struct req *lkwait;		/* parked blocking locks */
+	pthread_t lkthread;		/* retries them (started on demand) */
+	bool lkthread_on, lkstop;
+	pthread_cond_t lkcond;
 };
 
 struct server {
@@ -169,9 +176,9 @@ struct opctx {
 	bool drop;		/* send no reply (flushed blocking lock) */
 };
 
-/* An operation's answer for "send no reply" (a flushed blocking lock):
- * outside the range of -errno values. */
-#define OP_DROP (-100000)
+/* An operation's answer for "the request lives on elsewhere; do not
+ * reply now" (a parked blocking lock): outside the range of -errno. */
+#define OP_PARKED (-100000)
 
 /* server.c */
 void server_init(struct server *s, struct hclient *hc,
@@ -243,6 +250,7 @@ int xattr_commit(struct opctx *o, struct fid *f);
 /* ops_lock.c */
 int op_lock(struct opctx *o);
 int op_getlock(struct opctx *o);
+void lock_waiters_stop(struct conn *c);
 
 /* transport.c */
 int transport_listen(const char *spec, int *fd, char *err, size_t errlen);

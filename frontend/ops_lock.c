@@ -3,17 +3,21 @@
  * Locks are open-file-description locks (F_OFD_*) on the descriptor of
  * the open fid, so they conflict with other fids, other guests and host
  * processes, and they vanish when the fid's descriptor is closed at
- * Tclunk or disconnect.  A blocking request is retried here, in the
- * worker, until it is granted or its request is flushed: replying BLOCKED
- * would make Linux sleep 30 s before trying again. */
+ * Tclunk or disconnect.
+ *
+ * A blocking request that meets a conflict is parked: it leaves its
+ * worker (so any number of guest processes may wait on one mount without
+ * starving the request that would release the lock) and a per-connection
+ * thread retries every parked lock until it is granted, fails, or its
+ * request is flushed (which includes Tversion and disconnect).  Replying
+ * BLOCKED instead would make Linux sleep 30 s before trying again. */
 #include <errno.h>
-#include <fcntl.h>
 #include <time.h>
 
+#include "common/log.h"
 #include "frontend/frontend.h"
 
-#define RETRY_MIN_NS	1000000L	/* 1 ms */
-#define RETRY_MAX_NS	50000000L	/* 50 ms */
+#define RETRY_NS	10000000L	/* 10 ms between retries */
 
 static int
 flock_from(uint8_t type, uint64_t start, uint64_t length, struct flock *fl)
@@ -57,25 +61,127 @@ open_fd(struct opctx *o, uint32_t num, struct fid **f)
 	return fd;
 }
 
-/* Retry until granted, a real error, or the request is flushed (which
- * includes the connection closing or a Tversion reset). */
+/* One attempt: a 9P status (>= 0) or -errno. */
 static int
-wait_lock(struct opctx *o, int fd, struct flock *fl)
+try_lock(int fd, struct flock *fl)
 {
-	struct timespec ts = { 0, RETRY_MIN_NS };
+	if (fcntl(fd, F_OFD_SETLK, fl) == 0)
+		return P9_LOCK_SUCCESS;
+	if (errno == EAGAIN || errno == EACCES || errno == EINTR)
+		return P9_LOCK_BLOCKED;
+	if (errno == ENOLCK || errno == EDEADLK)
+		return P9_LOCK_ERROR;	/* a status, not an errno, in 9P */
+	return -errno;
+}
 
-	for (;;) {
-		if (atomic_load(&o->r->flushed))
-			return OP_DROP;
-		nanosleep(&ts, NULL);
-		if (fcntl(fd, F_OFD_SETLK, fl) == 0)
-			return P9_LOCK_SUCCESS;
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
-			return -errno;
-		ts.tv_nsec *= 2;
-		if (ts.tv_nsec > RETRY_MAX_NS)
-			ts.tv_nsec = RETRY_MAX_NS;
+/* Finish a parked request: reply with a status or an error, or not at
+ * all when it was flushed. */
+static void
+unpark(struct req *r, int rc)
+{
+	struct p9_fcall f = { .type = P9_RLOCK, .tag = r->tag };
+	uint8_t buf[32];
+	int n = 0;
+
+	fid_put(r->lk_fid);
+	r->lk_fid = NULL;
+	if (atomic_load(&r->flushed)) {
+		conn_finish(r, NULL, 0);
+		return;
 	}
+	if (rc >= 0)
+		f.u.rlock.status = (uint8_t)rc;
+	else {
+		f.type = P9_RLERROR;
+		f.u.rlerror.ecode = (uint32_t)-rc;
+	}
+	n = p9_encode(buf, sizeof(buf), &f);
+	conn_finish(r, n > 0 ? buf : NULL, n > 0 ? (size_t)n : 0);
+}
+
+/* Retry every parked lock once; returns those still waiting. */
+static struct req *
+retry_all(struct req *list)
+{
+	struct req *still = NULL, *r, *next;
+
+	for (r = list; r; r = next) {
+		int rc = P9_LOCK_BLOCKED;
+		next = r->next;
+		if (!atomic_load(&r->flushed))
+			rc = try_lock(r->lk_fid->fd, &r->lk);
+		if (rc == P9_LOCK_BLOCKED && !atomic_load(&r->flushed)) {
+			r->next = still;
+			still = r;
+		} else
+			unpark(r, rc);
+	}
+	return still;
+}
+
+static void *
+waiter_main(void *arg)
+{
+	struct conn *c = arg;
+	struct req *list, *still;
+	struct timespec ts;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->lkstop || c->lkwait) {
+		list = c->lkwait;
+		c->lkwait = NULL;
+		pthread_mutex_unlock(&c->lock);
+		still = retry_all(list);
+		pthread_mutex_lock(&c->lock);
+		while (still) {
+			struct req *n = still->next;
+			still->next = c->lkwait;
+			c->lkwait = still;
+			still = n;
+		}
+		if (c->lkwait == NULL && !c->lkstop)
+			pthread_cond_wait(&c->lkcond, &c->lock);
+		else if (c->lkwait) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += RETRY_NS;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&c->lkcond, &c->lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+static int
+park(struct opctx *o, struct fid *f, const struct flock *fl)
+{
+	struct conn *c = o->c;
+	struct req *r = o->r;
+	int rc = 0;
+
+	r->lk_fid = f;
+	r->lk = *fl;
+	pthread_mutex_lock(&c->lock);
+	if (!c->lkthread_on) {
+		if (pthread_create(&c->lkthread, NULL, waiter_main, c) == 0)
+			c->lkthread_on = true;
+		else
+			rc = -EAGAIN;
+	}
+	if (rc == 0) {
+		r->next = c->lkwait;
+		c->lkwait = r;
+		pthread_cond_signal(&c->lkcond);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (rc < 0) {
+		r->lk_fid = NULL;
+		return rc;
+	}
+	return OP_PARKED;
 }
 
 int
@@ -92,21 +198,32 @@ op_lock(struct opctx *o)
 		return rc;
 	if ((fd = open_fd(o, t->fid, &f)) < 0)
 		return fd;
-	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
-		rc = P9_LOCK_SUCCESS;
-	else if (errno != EAGAIN && errno != EACCES)
-		rc = -errno;
-	else if (t->flags & P9_LOCK_FLAG_BLOCK)
-		rc = wait_lock(o, fd, &fl);
-	else
-		rc = P9_LOCK_BLOCKED;
+	rc = try_lock(fd, &fl);
+	if (rc == P9_LOCK_BLOCKED && (t->flags & P9_LOCK_FLAG_BLOCK)) {
+		if ((rc = park(o, f, &fl)) == OP_PARKED)
+			return rc;	/* the fid reference goes with it */
+	}
 	fid_put(f);
-	if (rc == -ENOLCK || rc == -EDEADLK)
-		rc = P9_LOCK_ERROR;	/* a status, not an errno, in 9P */
-	if (rc < 0 || rc == OP_DROP)
+	if (rc < 0)
 		return rc;
 	o->rep.u.rlock.status = (uint8_t)rc;
 	return 0;
+}
+
+/* Stop the connection's waiter thread; nothing is parked any more (the
+ * connection waited for every live request). */
+void
+lock_waiters_stop(struct conn *c)
+{
+	bool on;
+
+	pthread_mutex_lock(&c->lock);
+	c->lkstop = true;
+	on = c->lkthread_on;
+	pthread_cond_signal(&c->lkcond);
+	pthread_mutex_unlock(&c->lock);
+	if (on)
+		pthread_join(c->lkthread, NULL);
 }
 
 /* Linux sends Tgetlock with type UNLCK meaning "would any lock

@@ -57,8 +57,10 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	pthread_cond_init(&c->cond, NULL);
 	pool_init(&c->pool, s->max_workers);
 	log_debug("%s: connected", c->peer);
+	pthread_cond_init(&c->lkcond, NULL);
 	conn_run(c);
 	pool_stop(&c->pool);
+	lock_waiters_stop(c);
 	log_debug("%s: closed", c->peer);
 	fidtab_destroy(&c->fids);
 	while (c->freereq) {
@@ -70,6 +72,7 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	pthread_mutex_destroy(&c->wlock);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
+	pthread_cond_destroy(&c->lkcond);
 	free(c);
 }
 

@@ -520,6 +520,52 @@ test_locks(void)
 	lockmsg(&t, P9_TLOCK, 2, P9_LOCK_WRLCK, 0);
 	ok(rpc(s, &t, &r) == P9_RLOCK && r.u.rlock.status == P9_LOCK_SUCCESS,
 	    "clunk of B released its lock");
+
+	/* More blocked waiters than the connection has workers: the server
+	 * keeps answering, and every waiter gets the lock in turn. */
+	enum { NW = 48 };
+	int opened = 0;
+	for (int i = 0; i < NW; i++)
+		if (walk(s, 1, 100 + i, "l") == 1 && lopen(s, 100 + i, 2) == 0)
+			opened++;
+	for (int i = 0; i < NW; i++) {
+		lockmsg(&t, P9_TLOCK, 100 + i, P9_LOCK_WRLCK,
+		    P9_LOCK_FLAG_BLOCK);
+		t.tag = (uint16_t)(2000 + i);
+		send_msg(s, &t);
+	}
+	struct p9_fcall ga = { .type = P9_TGETATTR, .tag = 2999 };
+	ga.u.tgetattr.fid = 1;
+	ga.u.tgetattr.request_mask = 0x7ff;
+	send_msg(s, &ga);
+	int got_ga = 0;
+	while (recv_msg(s, &r, 2000) == 0)
+		if (r.tag == 2999 && r.type == P9_RGETATTR) {
+			got_ga = 1;
+			break;
+		}
+	ok(opened == NW && got_ga, "with %d blocked locks parked the "
+	    "connection still answers", NW);
+	lockmsg(&un, P9_TLOCK, 2, P9_LOCK_UNLCK, 0);
+	un.tag = 3000;
+	send_msg(s, &un);
+	int granted = 0;
+	while (granted < NW && recv_msg(s, &r, 5000) == 0) {
+		if (r.tag >= 2000 && r.tag < 2000 + NW && r.type == P9_RLOCK &&
+		    r.u.rlock.status == P9_LOCK_SUCCESS) {
+			granted++;
+			lockmsg(&un, P9_TLOCK, 100 + (r.tag - 2000),
+			    P9_LOCK_UNLCK, 0);
+			un.tag = (uint16_t)(3001 + (r.tag - 2000));
+			send_msg(s, &un);
+		}
+	}
+	ok(granted == NW, "all %d waiters were granted the lock in turn "
+	    "(%d)", NW, granted);
+	while (recv_msg(s, &r, 300) == 0)
+		;
+	for (int i = 0; i < NW; i++)
+		clunk(s, 100 + i);
 	clunk(s, 2);
 	close(s);
 }
