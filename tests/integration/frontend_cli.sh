@@ -91,6 +91,38 @@ tap $? "helper gone: every request gets Rlerror(EIO), no hang"
 kill -0 "$p1" 2>/dev/null; tap $? "helper gone: the frontend keeps running"
 [ "$(grep -c 'helper is gone' "$tmp/log1")" = 1 ]; tap $? "helper gone: logged once"
 
+# --readonly: creations and xattr writes are refused with EROFS.
+"$vfsd" --export "$tmp/exp" --security-model passthrough --readonly \
+    --listen "unix:$tmp/ro.sock" 2>"$tmp/log3" &
+p3=$!; pids="$pids $p3"
+i=0; while [ ! -S "$tmp/ro.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+timeout 10 python3 - "$tmp/ro.sock" >"$tmp/ro.out" 2>&1 <<'PY'
+import socket, struct, sys
+a = socket.socket(socket.AF_UNIX)
+a.connect(sys.argv[1])
+def rpc(body_type, tag, body):
+    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
+    size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
+    return t, a.recv(size - 7, socket.MSG_WAITALL)
+s = lambda x: struct.pack("<H", len(x)) + x
+u32 = lambda *v: struct.pack("<%dI" % len(v), *v)
+err = lambda t, r: struct.unpack("<I", r[:4])[0] if t == 7 else 0
+rpc(100, 0xffff, u32(65536) + s(b"9P2000.L"))
+print("attach", rpc(104, 1, u32(0, 0xffffffff) + s(b"") + s(b"") + u32(0))[0])
+print("walk", rpc(110, 2, u32(0, 1) + struct.pack("<H", 0))[0])
+t, r = rpc(14, 3, u32(1) + s(b"newfile") + u32(0o100101, 0o100644, 0))
+print("lcreate", t, err(t, r))
+t, r = rpc(72, 4, u32(0) + s(b"newdir") + u32(0o40755, 0))
+print("mkdir", t, err(t, r))
+t, r = rpc(32, 5, u32(1) + s(b"user.x") + struct.pack("<Q", 1) + u32(0))
+print("xattrcreate", t, err(t, r))
+PY
+grep -q "lcreate 7 30" "$tmp/ro.out" && grep -q "mkdir 7 30" "$tmp/ro.out" &&
+    grep -q "xattrcreate 7 30" "$tmp/ro.out"
+tap $? "--readonly: lcreate, mkdir and xattrcreate get EROFS"
+[ ! -e "$tmp/exp/newfile" ] && [ ! -e "$tmp/exp/newdir" ]
+tap $? "--readonly: nothing was created on the host"
+
 # fd transport: one inherited connection; vfsd exits when it closes.
 python3 - "$vfsd" "$tmp/exp" >"$tmp/fd.out" 2>&1 <<'PY'
 import os, socket, struct, subprocess, sys
