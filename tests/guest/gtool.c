@@ -19,7 +19,10 @@
  *   truncate PATH SIZE | utime PATH SEC NSEC (lutimes-like, mtime=atime)
  *   mknod PATH p|c|b|s MODE [MAJ MIN]
  *   setx PATH NAME VALUE | rmx PATH NAME        (l*xattr, value text)
- *   setxhex PATH NAME HEX
+ *   setxhex PATH NAME HEX | setxbig PATH NAME SIZE (byte i = i % 251)
+ *   longname DIR LEN     create DIR/xxx...x (LEN x's), find it by readdir
+ *   longlink PATH LEN    symlink with a LEN-byte target, readlink it back
+ *   statfs PATH          block size and count non-zero, namelen >= 255
  *   writepat PATH SIZE SEED | checkpat PATH SIZE SEED
  *   many DIR N      create DIR/f00000..f(N-1) then list and check them
  *   listmany DIR N  only the listing check
@@ -32,6 +35,7 @@
  *     target=STR content=STR (\n \t \\ \s=space escapes) mtime=SEC[.NSEC]
  *     same=OTHERPATH (same inode) entries=N (names besides . and ..)
  *     xattr=NAME:TEXT xhex=NAME:HEX noxattr=NAME xlisted=NAME xunlisted=NAME
+ *     xbig=NAME:SIZE (the setxbig pattern)
  *   absent PATH                    lstat must give ENOENT
  *   fdrelay DEV FD CMD...   run CMD with FD = one end of a socketpair whose
  *                  other end a child relays to and from DEV (a virtio-serial
@@ -43,6 +47,7 @@
 #define _GNU_SOURCE
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -471,6 +476,78 @@ cmd_unlinkopen(char **av)
 	return bad ? -1 : 0;
 }
 
+/* ---- long names, long symlink targets, statfs ---- */
+
+static int
+cmd_longname(char **av)
+{
+	size_t len = num(av[1]);
+	char *name = malloc(len + 1), path[8192];
+	DIR *d;
+	struct dirent *e;
+	int fd, found = 0;
+
+	if (name == NULL || len > 4000)
+		return sys_check(-1, "longname", av[1]);
+	memset(name, 'x', len);
+	name[len] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", av[0], name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return free(name), sys_check(-1, "longname create in", av[0]);
+	close(fd);
+	d = opendir(av[0]);
+	while (d != NULL && (e = readdir(d)) != NULL)
+		found += strcmp(e->d_name, name) == 0;
+	if (d != NULL)
+		closedir(d);
+	free(name);
+	report(found == 1, "longname: a %zu-byte name in %s is listed once (%d)",
+	    len, av[0], found);
+	return found == 1 ? 0 : -1;
+}
+
+static int
+cmd_longlink(char **av)
+{
+	size_t len = num(av[1]), i;
+	char *t = malloc(len + 1), *back = malloc(len + 2);
+	ssize_t n;
+	int good;
+
+	if (t == NULL || back == NULL || len < 2)
+		return sys_check(-1, "longlink", av[1]);
+	for (i = 0; i < len; i++)
+		t[i] = (i % 10 == 9) ? '/' : 'a' + i % 26;
+	t[len - 1] = 'z';
+	t[len] = '\0';
+	if (symlink(t, av[0]) < 0)
+		return sys_check(-1, "longlink symlink", av[0]);
+	n = readlink(av[0], back, len + 1);
+	good = n == (ssize_t)len && memcmp(t, back, len) == 0;
+	report(good, "longlink %s: a %zu-byte target reads back (%zd)", av[0],
+	    len, n);
+	free(t);
+	free(back);
+	return good ? 0 : -1;
+}
+
+static int
+cmd_statfs(char **av)
+{
+	struct statfs sf;
+	int good;
+
+	if (statfs(av[0], &sf) < 0)
+		return sys_check(-1, "statfs", av[0]);
+	/* f_type is whatever the server reports (QEMU: the host's) */
+	good = sf.f_bsize > 0 && sf.f_blocks > 0 && sf.f_namelen >= 255;
+	report(good, "statfs %s: type %#lx bsize %ld blocks %llu namelen %ld",
+	    av[0], (unsigned long)sf.f_type, (long)sf.f_bsize,
+	    (unsigned long long)sf.f_blocks, (long)sf.f_namelen);
+	return good ? 0 : -1;
+}
+
 /* ---- simple actions ---- */
 
 static mode_t
@@ -533,6 +610,22 @@ do_open(const char *path, int flags)
 	return fd < 0 ? -1 : close(fd);
 }
 
+static int
+do_setxbig(char **av)
+{
+	size_t n = num(av[2]), i;
+	unsigned char *v = malloc(n + 1);
+	int r;
+
+	if (v == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		v[i] = i % 251;
+	r = lsetxattr(av[0], av[1], v, n, 0);
+	free(v);
+	return r;
+}
+
 /* Runs one simple action; returns the syscall result (-1 with errno). */
 static int
 act(const char *cmd, char **av, int ac)
@@ -566,6 +659,8 @@ act(const char *cmd, char **av, int ac)
 		return lsetxattr(av[0], av[1], av[2], strlen(av[2]), 0);
 	if (!strcmp(cmd, "setxhex") && ac == 3)
 		return do_setxhex(av);
+	if (!strcmp(cmd, "setxbig") && ac == 3)
+		return do_setxbig(av);
 	if (!strcmp(cmd, "rmx") && ac == 2)
 		return lremovexattr(av[0], av[1]);
 	if ((!strcmp(cmd, "open") || !strcmp(cmd, "openw")) && ac == 1)
@@ -650,6 +745,25 @@ xlisted(const char *path, const char *name)
 	return 0;
 }
 
+/* The size of a setxbig value, or what is wrong with it. */
+static const char *
+xbig(const char *path, const char *name)
+{
+	static char res[64];
+	static unsigned char v[65536];
+	ssize_t n = lgetxattr(path, name, v, sizeof(v)), i;
+
+	if (n < 0)
+		return strerror(errno);
+	for (i = 0; i < n; i++)
+		if (v[i] != i % 251) {
+			snprintf(res, sizeof(res), "<differs at %zd>", i);
+			return res;
+		}
+	snprintf(res, sizeof(res), "%zd", n);
+	return res;
+}
+
 static void
 got_xattr(const char *path, const char *name, char *got, size_t cap, int hex)
 {
@@ -714,6 +828,9 @@ observe(const char *path, const struct stat *st, const char *key,
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)nl, want);
 		n = snprintf(got, cap, "%s:", tmp);
 		got_xattr(path, tmp, got + n, cap - n, key[1] == 'h');
+	} else if (!strcmp(key, "xbig") && colon) {
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)nl, want);
+		snprintf(got, cap, "%.255s:%s", tmp, xbig(path, tmp));
 	} else if (!strcmp(key, "noxattr")) {
 		n = lgetxattr(path, want, tmp, sizeof(tmp));
 		snprintf(got, cap, "%s", n < 0 && errno == ENODATA ? want :
@@ -924,6 +1041,12 @@ run(char **av, int ac)
 		return c[0] == 'w' ? cmd_writepat(av + 1) : cmd_checkpat(av + 1);
 	if ((!strcmp(c, "many") || !strcmp(c, "listmany")) && ac == 3)
 		return c[0] == 'm' ? cmd_many(av + 1) : cmd_listmany(av + 1);
+	if (!strcmp(c, "longname") && ac == 3)
+		return cmd_longname(av + 1);
+	if (!strcmp(c, "longlink") && ac == 3)
+		return cmd_longlink(av + 1);
+	if (!strcmp(c, "statfs") && ac == 2)
+		return cmd_statfs(av + 1);
 	if (!strcmp(c, "openrename") && ac == 3)
 		return cmd_openrename(av + 1);
 	if (!strcmp(c, "unlinkopen") && ac == 2)

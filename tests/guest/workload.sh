@@ -46,6 +46,7 @@ mkdir wl/xattr 0755
 mkdir wl/special 0755
 mkdir wl/del 0755
 mkdir wl/big 0755
+mkdir wl/names 0755
 # plain files, truncation, sparse growth, timestamps
 create wl/files/hello.txt 0644 hello\sworld\n
 chmod wl/files/hello.txt 0640
@@ -72,6 +73,14 @@ mkdir wl/dirs/rd-src 0755
 create wl/dirs/rd-src/inner 0644 inner\n
 rename wl/dirs/rd-src wl/dirs/renamed-dir
 openrename wl/files/openren-src wl/dirs/a/openren-dst
+mkdir wl/dirs/rd2-src 0755
+create wl/dirs/rd2-src/f 0644 over\n
+mkdir wl/dirs/rd2-dst 0755
+rename wl/dirs/rd2-src wl/dirs/rd2-dst
+fail ENOTEMPTY rename wl/dirs/a/b wl/dirs/renamed-dir
+# a 255-byte name, a 4000-byte symlink target
+longname wl/names 255
+longlink wl/names/longlink 4000
 # deletes, also of an open file
 unlinkopen wl/files/unlinked-open
 create wl/del/file 0644 x
@@ -120,6 +129,8 @@ setx wl/xattr/file user.gone bye
 rmx wl/xattr/file user.gone
 setx wl/xattr/file user.test value2
 setx wl/xattr user.dirattr d
+# ext4 without ea_inode keeps all xattrs of an inode in one 4 KiB block
+setxbig wl/xattr/file user.big 3000
 fail ENODATA rmx wl/xattr/file user.never
 # special files
 mknod wl/special/fifo p 0644
@@ -133,7 +144,7 @@ EOF
 # model: contents, sizes, link counts, names, times, user.* xattrs.
 expect_tree() {
 	cat <<'EOF'
-check wl entries=10
+check wl entries=11
 check wl/files entries=8
 check wl/files/hello.txt size=12 nlink=1 content=hello\sworld\n
 check wl/files/empty size=0
@@ -150,6 +161,9 @@ absent wl/files/replacer
 check wl/dirs/renamed-dir entries=1
 check wl/dirs/renamed-dir/inner content=inner\n
 absent wl/dirs/rd-src
+check wl/dirs/rd2-dst/f content=over\n
+absent wl/dirs/rd2-src
+check wl/names entries=2
 check wl/dirs/a/openren-dst size=27 content=before\srename\nafter\srename\n
 absent wl/files/openren-src
 absent wl/files/unlinked-open
@@ -162,6 +176,7 @@ check wl/perm/m0600 content=secret\n
 check wl/own/open/by1000 content=mine\n
 check wl/xattr/file xattr=user.test:value2 xhex=user.bin:00ff10203040fe noxattr=user.gone xlisted=user.test xlisted=user.bin xunlisted=user.gone
 check wl/xattr xattr=user.dirattr:d
+check wl/xattr/file xbig=user.big:3000
 check wl/special/fifo size=0
 EOF
 }
@@ -278,6 +293,7 @@ meta_checks() {
 expect_guest_only() {
 	cat <<'EOF'
 check wl/xattr/file noxattr=user.virtfs.mode noxattr=user.virtfs.uid xunlisted=user.virtfs.mode
+statfs wl
 EOF
 }
 
