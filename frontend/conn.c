@@ -19,27 +19,61 @@
 #define MAX_FREE_REQS 64
 #define WRITE_TIMEOUT_MS 30000	/* a client that stops reading replies */
 
-/* Read exactly n bytes: 0, 1 at a clean end of stream, or -errno.  The
- * descriptors of trans=fd may be non-blocking, so EAGAIN waits. */
-static int
-read_full(int fd, uint8_t *buf, size_t n, bool start)
+/* One read(2) of whatever is there; the descriptors of trans=fd may be
+ * non-blocking, so EAGAIN waits.  Returns the count, 0 at end, -errno. */
+static ssize_t
+read_some(int fd, uint8_t *buf, size_t n)
 {
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = read(fd, buf + got, n - got);
-		if (k > 0) {
-			got += (size_t)k;
-			continue;
-		}
-		if (k == 0)
-			return got == 0 && start ? 1 : -EPIPE;
+	for (;;) {
+		ssize_t k = read(fd, buf, n);
+		if (k >= 0)
+			return k;
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN)
 			return -errno;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		poll(&p, 1, -1);
+	}
+}
+
+/* Read exactly n bytes of the stream: 0, 1 at a clean end of stream
+ * (nothing read and start set), or -errno.  Small messages come out of
+ * a read-ahead buffer, so a burst of them costs one system call; large
+ * payloads go straight to their destination. */
+static int
+read_in(struct conn *c, uint8_t *dst, size_t n, bool start)
+{
+	size_t got = 0;
+	ssize_t k;
+
+	while (got < n) {
+		if (c->inpos < c->inlen) {
+			size_t m = c->inlen - c->inpos;
+			if (m > n - got)
+				m = n - got;
+			memcpy(dst + got, c->in + c->inpos, m);
+			c->inpos += m;
+			got += m;
+			continue;
+		}
+		if (n - got >= CONN_INBUF)
+			k = read_some(c->rfd, dst + got, n - got);
+		else {
+			c->inpos = c->inlen = 0;
+			if ((k = read_some(c->rfd, c->in, CONN_INBUF)) > 0)
+				c->inlen = (size_t)k;
+			k = k > 0 ? 0 : k;
+			if (c->inlen > 0)
+				continue;
+			if (k == 0)
+				return got == 0 && start ? 1 : -EPIPE;
+		}
+		if (k < 0)
+			return (int)k;
+		if (k == 0)
+			return -EPIPE;
+		got += (size_t)k;
 	}
 	return 0;
 }
@@ -367,7 +401,7 @@ read_req(struct conn *c, struct req **out)
 	struct req *r;
 	int rc;
 
-	if ((rc = read_full(c->rfd, hdr, sizeof(hdr), true)) != 0)
+	if ((rc = read_in(c, hdr, sizeof(hdr), true)) != 0)
 		return rc;
 	p9_peek_header(hdr, &size, &type, &tag);
 	if (size < P9_HDRSZ || size > c->msize) {
@@ -379,8 +413,8 @@ read_req(struct conn *c, struct req **out)
 		return -ENOMEM;
 	if ((rc = req_buffer(c, r, size)) < 0 ||
 	    (memcpy(r->buf, hdr, sizeof(hdr)),
-	    rc = read_full(c->rfd, r->buf + P9_HDRSZ, size - P9_HDRSZ,
-	    false)) < 0) {
+	    rc = read_in(c, r->buf + P9_HDRSZ, size - P9_HDRSZ, false)) <
+	    0) {
 		req_free(r);
 		return rc;
 	}

@@ -123,11 +123,14 @@ struct req {
 };
 
 #define REQ_TAG_BUCKETS 256
+#define CONN_INBUF 65536
 
 struct conn {
 	struct server *srv;
 	int rfd, wfd;
 	char peer[64];
+	uint8_t *in;			/* read-ahead of the client's bytes */
+	size_t inpos, inlen;
 	uint32_t msize;
 	pthread_mutex_t wlock;		/* one reply at a time on the wire */
 	pthread_mutex_t lock;		/* the fields below */

@@ -40,9 +40,11 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
-	if (c == NULL || fidtab_init(&c->fids, s->max_fids, release_handle,
-	    s) < 0) {
+	if (c == NULL || (c->in = malloc(CONN_INBUF)) == NULL ||
+	    fidtab_init(&c->fids, s->max_fids, release_handle, s) < 0) {
 		log_warnx("%s: out of memory", peer);
+		if (c)
+			free(c->in);
 		free(c);
 		return;
 	}
@@ -69,6 +71,7 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 		free(r);
 	}
 	free(c->freebig);
+	free(c->in);
 	pthread_mutex_destroy(&c->wlock);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
