@@ -2,7 +2,7 @@
 # Check on the host, after the guest powered off, the tree that the guest
 # workload "full" (or "compat_write") left in an export.
 #
-#   tests/guest/check_host.sh [--small|--tiny] [--compat] DIR MODEL [GUEST_OUTPUT]
+#   tests/guest/check_host.sh [--small|--tiny] [--acl] [--compat] DIR MODEL [GUEST_OUTPUT]
 #
 #   DIR           the export root on the host
 #   MODEL         passthrough | mapped-xattr | mapped-file (--compat only) |
@@ -12,6 +12,7 @@
 #                 "# sha256 PATH HASH SIZE" line is compared with the host
 #   --small       the workload ran with ARG=small (4 MiB, 1,000 entries)
 #   --tiny        the workload ran with ARG=tiny (1 MiB, 100 entries)
+#   --acl         the workload ran with ARG=acl: check the stored ACLs
 #   --compat      check the compat tree instead of the full workload's
 #
 # Checks contents, sizes, link counts, symlink targets, and the owners and
@@ -22,17 +23,18 @@
 # / "not ok - host: ..." lines and exits 1 on any mismatch.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-small=0 compat=0
+small=0 compat=0 acl=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--small) small=1 ;;
 	--tiny) small=2 ;;
+	--acl) acl=1 ;;
 	--compat) compat=1 ;;
 	*) break ;;
 	esac
 	shift
 done
-[ $# -ge 2 ] || { echo "usage: $0 [--small|--tiny] [--compat] DIR MODEL [GUEST_OUTPUT]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 [--small|--tiny] [--acl] [--compat] DIR MODEL [GUEST_OUTPUT]" >&2; exit 2; }
 dir=$1 model=$2 gout=${3:-}
 gtool=${VFSD_GUEST_DIR:-$here/../../build/guest}/gtool
 [ -x "$gtool" ] || { echo "not ok - host: $gtool missing (run tests/guest/mkinitramfs.sh)"; exit 1; }
@@ -69,6 +71,13 @@ host_checks() {
 	meta_tree | meta_checks "$view"
 	echo "checkpat wl/big/big.bin $size 42"
 	echo "listmany wl/many $many"
+	if [ $acl = 1 ]; then
+		if [ "$view" = passthrough ]; then
+			acl_checks system.posix_acl_
+		else
+			acl_checks user.virtfs.system.posix_acl_
+		fi
+	fi
 }
 
 (cd "$dir" && host_checks | "$gtool" batch) >"$out" 2>&1

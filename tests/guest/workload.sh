@@ -7,8 +7,9 @@
 #             deletes (also of open files), mknod, a 64 MiB file, a directory
 #             of 10,000 entries; everything under ./wl, then checked from
 #             the guest.  tests/guest/check_host.sh checks the same tree on
-#             the host afterwards.  ARG: "small" = 4 MiB and 1,000 entries,
-#             "tiny" = 1 MiB and 100 (cache=loose creates are slow).
+#             the host afterwards.  ARG, comma-separated: "small" = 4 MiB
+#             and 1,000 entries, "tiny" = 1 MiB and 100 (cache=loose creates
+#             are slow), "acl" = also POSIX ACLs (mount with posixacl).
 #   compat_write / compat_read
 #             write / verify a tree of owners, modes, device nodes, FIFOs,
 #             symlinks and xattrs under ./compat (tests/integration/qemu_compat.sh)
@@ -297,6 +298,42 @@ statfs wl
 EOF
 }
 
+# POSIX ACLs as the kernel's xattr blobs: u32 LE version 2, then entries
+# (u16 tag, u16 perm, u32 id); tags USER_OBJ 1, USER 2, GROUP_OBJ 4, MASK
+# 0x10, OTHER 0x20; id ffffffff for the *_OBJ/MASK/OTHER entries.
+# file:  u::rw- u:1234:r-- g::r-- m::r-- o::---
+ACL_FILE=0200000001000600ffffffff02000400d204000004000400ffffffff10000400ffffffff20000000ffffffff
+# dir default:  u::rwx u:1234:r-x g::r-x m::r-x o::---
+ACL_DEF=0200000001000700ffffffff02000500d204000004000500ffffffff10000500ffffffff20000000ffffffff
+# a file created 0666 under that default: the guest masks it by the mode:
+# u::rw- u:1234:r-x g::r-x m::r-- o::---, mode 0640
+ACL_CHILD=0200000001000600ffffffff02000500d204000004000500ffffffff10000400ffffffff20000000ffffffff
+
+acl_tree() {
+	cat <<EOF
+mkdir wl/xattr/acl 0755
+create wl/xattr/acl/file 0640 acl\n
+setxhex wl/xattr/acl/file system.posix_acl_access $ACL_FILE
+mkdir wl/xattr/acl/dir 0750
+setxhex wl/xattr/acl/dir system.posix_acl_default $ACL_DEF
+create wl/xattr/acl/dir/child 0666 child\n
+EOF
+}
+
+# acl_checks PREFIX: where the ACLs live (guest and passthrough:
+# system.posix_acl_; mapped-xattr: user.virtfs.system.posix_acl_).
+acl_checks() {
+	cat <<EOF
+check wl/xattr/acl/file xhex=$1access:$ACL_FILE
+check wl/xattr/acl/dir xhex=$1default:$ACL_DEF
+check wl/xattr/acl/dir/child xhex=$1access:$ACL_CHILD
+EOF
+	[ "$1" = system.posix_acl_ ] && cat <<EOF
+check wl/xattr/acl/file perm=0640
+check wl/xattr/acl/dir/child perm=0640
+EOF
+}
+
 # The compatibility tree (owners, modes, device numbers, FIFOs, symlinks).
 compat_tree() {
 	cat <<'EOF'
@@ -352,11 +389,17 @@ EOF
 }
 
 wl_full() {
-	size=$BIG_SIZE; many=$MANY
-	[ "$1" = small ] && { size=4M; many=1000; }
-	[ "$1" = tiny ] && { size=1M; many=100; }
+	size=$BIG_SIZE; many=$MANY; acl=0
+	for f in $(echo "$1" | tr , ' '); do
+		case "$f" in
+		small) size=4M; many=1000 ;;
+		tiny) size=1M; many=100 ;;
+		acl) acl=1 ;;
+		esac
+	done
 	phase build
 	build_tree | gtool batch
+	[ $acl = 1 ] && acl_tree | gtool batch
 	phase shell-io
 	# busybox does ordinary reads and writes through the page cache path
 	echo "line one" >wl/files/echo.txt && echo "line two" >>wl/files/echo.txt
@@ -374,7 +417,8 @@ line two" ] && echo "ok - echo/cat append" || echo "not ok - echo/cat append"
 	phase many
 	gtool many wl/many "$many"
 	phase guest-check
-	{ expect_tree; meta_tree | meta_checks guest; expect_guest_only; } | gtool batch
+	{ expect_tree; meta_tree | meta_checks guest; expect_guest_only
+	  [ $acl = 1 ] && acl_checks system.posix_acl_; } | gtool batch
 	phase end
 }
 

@@ -5,12 +5,16 @@
 # mknod, a 64 MiB file, a 10,000-entry directory), once per security model
 # (passthrough, mapped-xattr); then the host checks the export: contents,
 # sizes, link counts, symlink targets, and owners/modes as the model stores
-# them.  Then a tiny workload (1 MiB, 100 entries) over trans=fd with
-# cache=loose (passthrough): vfsd listens on a unix socket, QEMU connects a
-# virtio-serial port to it, gtool in the guest relays that port to the
-# socket the kernel's 9pnet_fd uses; loose caching sends writes later through
-# root's writeback fids, which the host check sees after the unmount.
-# Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small only.
+# them.  Then two tiny runs (1 MiB, 100 entries) that add POSIX ACLs
+# (mounted with posixacl; stored as real ACLs in passthrough and as
+# user.virtfs.system.posix_acl_* in mapped-xattr) and other transports:
+#   acl-fd: passthrough, trans=fd, cache=loose: vfsd listens on a unix
+#     socket, QEMU connects a virtio-serial port to it, gtool in the guest
+#     relays the port to the socket the kernel's 9pnet_fd uses; loose
+#     caching sends writes later through root's writeback fids, which the
+#     host check sees after the unmount;
+#   acl-mapped: mapped-xattr over trans=tcp.
+# Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small.
 . "$(dirname "$0")/../guest/lib.sh"
 g_init vfsd
 size="" small=""
@@ -37,29 +41,41 @@ bg=$!
 one mapped-xattr
 wait $bg
 
-fd_run() {
-	d=$G_TMP/fd
+acl_run() { # name model listen-kind mount-opts
+	d=$G_TMP/$1
 	mkdir -p "$d"
-	if ! g_vfsd_start passthrough "$d" "$G_TMP/vfsd-fd.log" "unix:$G_TMP/9p.sock" >"$G_TMP/fd.out"; then
-		echo "not ok - vfsd (unix socket) did not start; no guest run" >>"$G_TMP/fd.out"
+	listen=""
+	[ "$3" = unix ] && listen=unix:$G_TMP/$1.sock
+	if ! g_vfsd_start "$2" "$d" "$G_TMP/vfsd-$1.log" $listen >"$G_TMP/$1.out"; then
+		echo "not ok - vfsd ($2) did not start; no guest run" >>"$G_TMP/$1.out"
 		return
 	fi
-	"$G_RUN" --share "unix:$G_TMP/9p.sock" --mount-opts cache=loose --workload full \
-		--arg tiny --timeout 300 --log "$G_TMP/fd.con" >>"$G_TMP/fd.out" 2>&1 ||
-		echo "# guest run failed" >>"$G_TMP/fd.out"
+	share=tcp:$G_VFSD_PORT
+	[ "$3" = unix ] && share=unix:$G_TMP/$1.sock
+	"$G_RUN" --share "$share" --mount-opts "posixacl$4" --workload full \
+		--arg tiny,acl --timeout 300 --log "$G_TMP/$1.con" >>"$G_TMP/$1.out" 2>&1 ||
+		echo "# guest run failed" >>"$G_TMP/$1.out"
 	g_vfsd_stop
-	"$G_CHECK" --tiny "$d" passthrough "$G_TMP/fd.out" >>"$G_TMP/fd.out" 2>&1
+	"$G_CHECK" --tiny --acl "$d" "$2" "$G_TMP/$1.out" >>"$G_TMP/$1.out" 2>&1
 }
-fd_run
+acl_run acl-fd passthrough unix ,cache=loose &
+bg=$!
+acl_run acl-mapped mapped-xattr tcp ""
+wait $bg
 
-for m in passthrough mapped-xattr fd; do
+for m in passthrough mapped-xattr acl-fd acl-mapped; do
 	n=$(grep -c '^\(not \)\{0,1\}ok - ' "$G_TMP/$m.out")
+	case $m in
+	acl-fd) label="vfsd passthrough, trans=fd, cache=loose, posixacl" ;;
+	acl-mapped) label="vfsd mapped-xattr, posixacl" ;;
+	*) label="vfsd $m" ;;
+	esac
 	if [ "$n" -lt 100 ]; then
-		g_notok "vfsd $m: the workload did not run ($n checks)"
+		g_notok "$label: the workload did not run ($n checks)"
 		sed 's/^/# /' "$G_TMP/$m.out" | tail -15
 		[ -f "$G_TMP/vfsd-$m.log" ] && tail -10 "$G_TMP/vfsd-$m.log" | sed 's/^/# vfsd: /'
 	else
-		g_tap "vfsd $m$([ $m = fd ] && echo ' (trans=fd, cache=loose, passthrough)')" "$G_TMP/$m.out"
+		g_tap "$label" "$G_TMP/$m.out"
 	fi
 done
 g_done
