@@ -151,8 +151,18 @@ struct conn {
 	pthread_cond_t lkcond;
 };
 
+/* Handles whose last fid went away, given back to the helper in batches
+ * by one thread so that Tclunk never waits for the helper. */
+struct relq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t *h;
+	size_t n, cap;
+};
+
 struct server {
 	struct hclient *hc;
+	struct relq relq;
 	struct hinfo info;
 	int max_workers;		/* per connection */
 	uint32_t max_msize;

@@ -13,9 +13,63 @@
 #define MAX_BIGBYTES	(64u << 20)	/* Twrite frames buffered at once */
 #define INITIAL_MSIZE	8192		/* until Tversion says otherwise */
 
+#define RELEASE_BATCH	256
+
+/* Handles go back to the helper as their last fid goes, queued here and
+ * sent in batches; if memory runs out the handle is released at once. */
+static void
+release_handle(void *ctx, uint64_t h)
+{
+	struct server *s = ctx;
+	struct relq *q = &s->relq;
+	bool queued = false;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : RELEASE_BATCH;
+		uint64_t *nh = realloc(q->h, cap * sizeof(*nh));
+		if (nh) {
+			q->h = nh;
+			q->cap = cap;
+		}
+	}
+	if (q->n < q->cap) {
+		q->h[q->n++] = h;
+		queued = true;
+		pthread_cond_signal(&q->cond);
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (!queued)
+		helper_release(s->hc, &h, 1);
+}
+
+static void *
+releaser_main(void *arg)
+{
+	struct server *s = arg;
+	struct relq *q = &s->relq;
+	uint64_t batch[RELEASE_BATCH];
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->n == 0)
+			pthread_cond_wait(&q->cond, &q->lock);
+		size_t n = q->n < RELEASE_BATCH ? q->n : RELEASE_BATCH;
+		q->n -= n;
+		memcpy(batch, q->h + q->n, n * sizeof(*batch));
+		pthread_mutex_unlock(&q->lock);
+		helper_release(s->hc, batch, (int)n);
+		pthread_mutex_lock(&q->lock);
+	}
+	return NULL;
+}
+
 void
 server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 {
+	pthread_attr_t a;
+	pthread_t t;
+
 	memset(s, 0, sizeof(*s));
 	s->hc = hc;
 	s->info = *info;
@@ -24,15 +78,13 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	s->max_inflight = MAX_INFLIGHT;
 	s->max_bigbytes = MAX_BIGBYTES;
 	s->max_workers = MAX_WORKERS;
-}
-
-/* Handles go back to the helper one by one as their last fid goes. */
-static void
-release_handle(void *ctx, uint64_t h)
-{
-	struct server *s = ctx;
-
-	helper_release(s->hc, &h, 1);
+	pthread_mutex_init(&s->relq.lock, NULL);
+	pthread_cond_init(&s->relq.cond, NULL);
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &a, releaser_main, s) != 0)
+		fatalx("cannot start the handle releaser");
+	pthread_attr_destroy(&a);
 }
 
 void
