@@ -15,6 +15,11 @@ function fmt(x) {
 	return sprintf("%.2f", x)
 }
 
+# A number for the CSV and JSON files: never in exponent form.
+function num(x) {
+	return (x == int(x)) ? sprintf("%.0f", x) : sprintf("%.3f", x)
+}
+
 # Sort the n values in v[1..n] (insertion sort: n is small).
 function sortv(v, n,    i, j, t) {
 	for (i = 2; i <= n; i++) {
@@ -74,12 +79,13 @@ END {
 		for (j = 1; j <= no; j++) {
 			if (!stats(keys[i], order[j])) continue
 			printf "%s,%s,%s,%s,%s,%s,%s,%d\n", p[1], p[2], p[3],
-			    order[j], med, mn, mx, cnt[keys[i], order[j]] > csv
+			    order[j], num(med), num(mn), num(mx),
+			    cnt[keys[i], order[j]] > csv
 			printf "%s\n  {\"test\": \"%s\", \"param\": \"%s\", " \
 			    "\"metric\": \"%s\", \"server\": \"%s\", " \
 			    "\"median\": %s, \"min\": %s, \"max\": %s, \"n\": %d}",
 			    first ? "" : ",", p[1], p[2], p[3], order[j],
-			    med, mn, mx, cnt[keys[i], order[j]] > json
+			    num(med), num(mn), num(mx), cnt[keys[i], order[j]] > json
 			first = 0
 		}
 	}

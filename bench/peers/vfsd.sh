@@ -6,7 +6,8 @@
 #
 # Environment: VFSD (default build/vfsd), SECMODEL (passthrough),
 # LISTEN (tcp:127.0.0.1:PORT with a free port, or unix:/path),
-# WRAP (a command put in front, e.g. valgrind), WAIT_TRIES (x 0.1 s).
+# WRAP (a command put in front, e.g. valgrind), WAIT_TRIES (x 0.1 s),
+# VFSD_ARGS (more options).
 # vfsd has one export and ignores the aname, so any aname works; for
 # diodload give it an EXPORT holding `zero` and `null`.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,7 @@ start() {
 	# shellcheck disable=SC2086
 	$WRAP "$vfsd" --export "$exp" \
 	    --security-model "${SECMODEL:-passthrough}" \
-	    --listen "$listen" >"$st/vfsd.log" 2>&1 &
+	    --listen "$listen" ${VFSD_ARGS:-} >"$st/vfsd.log" 2>&1 &
 	echo $! >"$st/vfsd.pid"
 	case "$listen" in
 	tcp:*) wait_tcp 127.0.0.1 "${listen##*:}" ${WAIT_TRIES:-100} ;;

@@ -37,7 +37,7 @@ cell() {
 	    '$1 == t && $2 == p && $3 == m && $4 == s { print $5 }' \
 	    "$out/results.csv"
 }
-num() { echo "$1" | grep -Eq '^[0-9]+(\.[0-9]+)?$' && awk -v x="$1" 'BEGIN { exit !(x > 0) }'; }
+num() { echo "$1" | grep -Eq '^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$' && awk -v x="$1" 'BEGIN { exit !(x > 0) }'; }
 for row in "diodload-getattr 16 ops_s" "diodload-read 4 MB_s" \
     "diodload-write 4 MB_s" "walk+getattr+clunk 4 ops_s" \
     "create+write4k+close+unlink 4 ops_s" "readdir-10k 4 entries_s" \
