@@ -338,7 +338,8 @@ do_version(struct conn *c, struct req *r)
 }
 
 /* Put r in the tag table.  A tag already in flight is a client bug that
- * would make replies ambiguous: -EPROTO closes the connection. */
+ * would make replies ambiguous: -EPROTO closes the connection.  Returns
+ * the number of requests now in flight. */
 static int
 admit(struct conn *c, struct req *r)
 {
@@ -353,10 +354,22 @@ admit(struct conn *c, struct req *r)
 		r->tag_next = NULL;
 		*tag_slot(c, r->tag) = r;
 		r->in_table = true;
-		c->inflight++;
+		rc = ++c->inflight;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+/* A request may run on the reader itself, saving the hand-off to a
+ * worker, when it is the only one in flight and no other bytes are
+ * waiting in the read-ahead: then nothing can be held up behind it but
+ * requests the client sends while it runs, for one operation's time.
+ * Tfsync can take seconds and always goes to a worker. */
+static bool
+run_inline(struct conn *c, struct req *r, int inflight)
+{
+	return inflight == 1 && c->inpos == c->inlen &&
+	    r->t.type != P9_TFSYNC && c->rw.rbuf != NULL;
 }
 
 /* Tflush: answered at once when the old tag is not in flight, else
@@ -448,10 +461,16 @@ route(struct conn *c, struct req *r)
 	}
 	if (r->t.type == P9_TFLUSH)
 		rc = do_flush(c, r);
-	else if ((rc = admit(c, r)) == 0)
-		pool_submit(&c->pool, r);
-	if (rc == -EAGAIN) {
+	else if ((rc = admit(c, r)) > 0) {
+		if (run_inline(c, r, rc))
+			dispatch(r, &c->rw);
+		else
+			pool_submit(&c->pool, r);
+		rc = 0;
+	}
+	if (rc == -EAGAIN) {	/* too many in flight */
 		reply_error(c, r->tag, EAGAIN);
+		req_free(r);
 		rc = 0;
 	}
 	if (rc < 0) {

@@ -104,6 +104,13 @@ struct pool {
 	bool stop;
 };
 
+/* Per-worker buffers: a reply of up to max msize and scratch space. */
+struct worker {
+	uint8_t *rbuf;
+	uint8_t *scratch;
+	size_t cap;
+};
+
 /* One 9P request from read to reply. */
 struct req {
 	struct conn *conn;
@@ -145,6 +152,7 @@ struct conn {
 	bool broken;			/* a write failed: stop replying */
 	struct fidtab fids;
 	struct pool pool;
+	struct worker rw;		/* buffers to run requests inline */
 	struct req *lkwait;		/* parked blocking locks */
 	pthread_t lkthread;		/* retries them (started on demand) */
 	bool lkthread_on, lkstop;
@@ -170,13 +178,6 @@ struct server {
 	int max_inflight;
 	size_t max_bigbytes;
 	atomic_bool helper_dead_logged;
-};
-
-/* Per-worker buffers: a reply of up to max msize and scratch space. */
-struct worker {
-	uint8_t *rbuf;
-	uint8_t *scratch;
-	size_t cap;
 };
 
 /* What an operation sees. */

@@ -112,6 +112,14 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	pool_init(&c->pool, s->max_workers);
 	log_debug("%s: connected", c->peer);
 	pthread_cond_init(&c->lkcond, NULL);
+	/* Without these the reader hands every request to a worker. */
+	c->rw.cap = P9_MSIZE_MAX;
+	c->rw.rbuf = malloc(c->rw.cap);
+	c->rw.scratch = malloc(c->rw.cap);
+	if (c->rw.scratch == NULL) {
+		free(c->rw.rbuf);
+		c->rw.rbuf = NULL;
+	}
 	conn_run(c);
 	pool_stop(&c->pool);
 	lock_waiters_stop(c);
@@ -124,6 +132,8 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	}
 	free(c->freebig);
 	free(c->in);
+	free(c->rw.rbuf);
+	free(c->rw.scratch);
 	pthread_mutex_destroy(&c->wlock);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
