@@ -2,10 +2,13 @@
  * workers, operations, transports.
  *
  * Threads: one reader per connection decodes requests and queues them to
- * a shared worker pool; workers run the operation, talk to the helper and
- * write the reply under the connection's write lock, in any order.  The
- * only locks are per connection (tags, writes, fid table) and per fid
- * (open state), so connections never contend with each other. */
+ * the connection's worker pool (or runs a request itself when it is the
+ * only one in flight); workers run the operation, talk to the helper and
+ * write the reply under the connection's write lock, in any order.
+ * Blocking locks wait on a per-connection waiter thread, and handles are
+ * given back to the helper by one releaser thread.  The only locks on the
+ * request path are per connection (tags, writes, fid table, workers) and
+ * per fid (open state), so connections never contend with each other. */
 #ifndef VFSD_FRONTEND_H
 #define VFSD_FRONTEND_H
 
