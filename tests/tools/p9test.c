@@ -771,6 +771,18 @@ test_names(void)
 	ok(simple(s, &t) == 0 && !host_exists("moved2") &&
 	    host_exists("hard"), "Tremove removes the renamed file");
 	ok(clunk(s, 2) == -ENOENT, "and the fid is gone");
+	/* A fid walked through two names: Tremove needs the directory the
+	 * helper handed back for the last name. */
+	char p2[4096];
+	host_path("sub2", p2, sizeof(p2));
+	mkdir(p2, 0755);
+	host_write("sub2/deep", "x");
+	ok(walk(s, 1, 2, "sub2/deep") == 2, "walk two names to sub2/deep");
+	memset(&t.u, 0, sizeof(t.u));
+	t.type = P9_TREMOVE;
+	t.u.tfid.fid = 2;
+	ok(simple(s, &t) == 0 && !host_exists("sub2/deep"),
+	    "Tremove of a fid walked through two names");
 	memset(&t.u, 0, sizeof(t.u));
 	t.type = P9_TRENAMEAT;
 	t.u.trenameat.olddirfid = 1;
