@@ -61,7 +61,7 @@ fix_owner(struct core *c, int nodefd, int fd, const struct policy_create *p)
 
 int
 core_post_create(struct core *c, const struct core_cred *cr, int nodefd,
-    int fd, const struct policy_create *p)
+    int fd, const struct policy_create *p, const struct core_inherit *ih)
 {
 	int r;
 
@@ -70,8 +70,12 @@ core_post_create(struct core *c, const struct core_cred *cr, int nodefd,
 	/* The host mode is exactly fmode/dmode, whatever the umask. */
 	if ((r = set_mode(c, nodefd, fd, p->host_mode)) < 0)
 		return r;
-	return fd >= 0 ? core_meta_put_fd(c, fd, &p->meta) :
-	    core_meta_put(c, nodefd, &p->meta);
+	if (c->opts.model == POLICY_MAPPED_FILE)
+		r = core_mfile_put(c, nodefd, &p->meta, true);
+	else
+		r = fd >= 0 ? core_meta_put_fd(c, fd, &p->meta) :
+		    core_meta_put(c, nodefd, &p->meta);
+	return r < 0 ? r : core_inherit_apply(c, nodefd, fd, ih);
 }
 
 void
@@ -80,9 +84,12 @@ core_undo_create(struct core *c, int dirfd, const char *name, int nodefd,
 {
 	if (core_same_node(c, dirfd, name, nodefd) != 0)
 		return;
-	if (c->opts.model == POLICY_MAPPED_FILE)
-		core_mfile_unlink(c, dirfd, name, flags);
-	unlinkat(dirfd, name, flags);
+	if (c->opts.model == POLICY_MAPPED_FILE &&
+	    core_mfile_prepare_unlink(c, dirfd, name, flags) < 0)
+		return;
+	if (unlinkat(dirfd, name, flags) == 0 &&
+	    c->opts.model == POLICY_MAPPED_FILE)
+		core_mfile_unlink(c, dirfd, name);
 }
 
 static int
@@ -99,7 +106,8 @@ begin(struct core *c, const char *name)
 static int
 finish(struct core *c, const struct core_cred *cr, int dirfd,
     const char *name, int fd, uint32_t hosttype,
-    const struct policy_create *p, struct core_attr *attr)
+    const struct policy_create *p, const struct core_inherit *ih,
+    struct core_attr *attr)
 {
 	struct stat st;
 	int r, node = -1;
@@ -112,7 +120,7 @@ finish(struct core *c, const struct core_cred *cr, int dirfd,
 	if (r == 0 && (r = core_stat(node, &st)) == 0 &&
 	    (st.st_mode & S_IFMT) != hosttype)
 		r = -EEXIST;	/* raced with another creator */
-	if (r == 0 && (r = core_post_create(c, cr, node, fd, p)) == 0 &&
+	if (r == 0 && (r = core_post_create(c, cr, node, fd, p, ih)) == 0 &&
 	    (attr == NULL || (r = core_getattr(c, node, attr)) == 0)) {
 		core_close(node);
 		return 0;
@@ -127,20 +135,23 @@ int
 core_mkdir(struct core *c, const struct core_cred *cr, int dirfd,
     const char *name, uint32_t mode, uint32_t gid, struct core_attr *attr)
 {
+	struct core_inherit ih;
 	struct policy_create p;
 	struct cred_saved cs;
 	int r;
 
 	if ((r = begin(c, name)) < 0 ||
-	    (r = core_plan(c, cr, S_IFDIR, mode, gid, 0, &p)) < 0)
+	    (r = core_plan(c, cr, S_IFDIR, mode, gid, 0, &p)) < 0 ||
+	    (r = core_inherit_plan(c, dirfd, S_IFDIR, &p, &ih)) < 0)
 		return r;
-	if ((r = cred_enter(c, cr, &cs)) < 0)
-		return r;
-	r = mkdirat(dirfd, name, p.host_mode) == 0 ? 0 : -errno;
-	cred_leave(&cs);
-	if (r < 0)
-		return r;
-	return finish(c, cr, dirfd, name, -1, S_IFDIR, &p, attr);
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = mkdirat(dirfd, name, p.host_mode) == 0 ? 0 : -errno;
+		cred_leave(&cs);
+	}
+	if (r == 0)
+		r = finish(c, cr, dirfd, name, -1, S_IFDIR, &p, &ih, attr);
+	core_inherit_free(&ih);
+	return r;
 }
 
 /* Mapped models: a new plain file, optionally holding data. */
@@ -171,9 +182,9 @@ mapped_file(struct core *c, int dirfd, const char *name,
 static int
 finish_fd(struct core *c, const struct core_cred *cr, int dirfd,
     const char *name, int fd, const struct policy_create *p,
-    struct core_attr *attr)
+    const struct core_inherit *ih, struct core_attr *attr)
 {
-	int r = finish(c, cr, dirfd, name, fd, S_IFREG, p, attr);
+	int r = finish(c, cr, dirfd, name, fd, S_IFREG, p, ih, attr);
 
 	core_close(fd);
 	return r;
@@ -199,7 +210,7 @@ core_symlink(struct core *c, const struct core_cred *cr, int dirfd,
 	if (p.kind == POLICY_HOST_FILE) {
 		if ((r = mapped_file(c, dirfd, name, &p, target, &fd)) < 0)
 			return r;
-		return finish_fd(c, cr, dirfd, name, fd, &p, attr);
+		return finish_fd(c, cr, dirfd, name, fd, &p, NULL, attr);
 	}
 	if ((r = cred_enter(c, cr, &cs)) < 0)
 		return r;
@@ -207,7 +218,7 @@ core_symlink(struct core *c, const struct core_cred *cr, int dirfd,
 	cred_leave(&cs);
 	if (r < 0)
 		return r;
-	return finish(c, cr, dirfd, name, -1, S_IFLNK, &p, attr);
+	return finish(c, cr, dirfd, name, -1, S_IFLNK, &p, NULL, attr);
 }
 
 int
@@ -216,6 +227,7 @@ core_mknod(struct core *c, const struct core_cred *cr, int dirfd,
     struct core_attr *attr)
 {
 	uint32_t type = mode & S_IFMT ? mode & S_IFMT : S_IFREG;
+	struct core_inherit ih;
 	struct policy_create p;
 	struct cred_saved cs;
 	int r, fd;
@@ -224,21 +236,24 @@ core_mknod(struct core *c, const struct core_cred *cr, int dirfd,
 		return r;
 	if (type == S_IFDIR || type == S_IFLNK)
 		return -EINVAL;
-	if ((r = core_plan(c, cr, type, mode, gid, rdev, &p)) < 0)
+	if ((r = core_plan(c, cr, type, mode, gid, rdev, &p)) < 0 ||
+	    (r = core_inherit_plan(c, dirfd, type, &p, &ih)) < 0)
 		return r;
 	if (p.kind == POLICY_HOST_FILE) {
-		if ((r = mapped_file(c, dirfd, name, &p, NULL, &fd)) < 0)
-			return r;
-		return finish_fd(c, cr, dirfd, name, fd, &p, attr);
+		if ((r = mapped_file(c, dirfd, name, &p, NULL, &fd)) == 0)
+			r = finish_fd(c, cr, dirfd, name, fd, &p, &ih, attr);
+		core_inherit_free(&ih);
+		return r;
 	}
-	if ((r = cred_enter(c, cr, &cs)) < 0)
-		return r;
-	r = mknodat(dirfd, name, type | (p.host_mode & 0777), rdev) == 0 ?
-	    0 : -errno;
-	cred_leave(&cs);
-	if (r < 0)
-		return r;
-	return finish(c, cr, dirfd, name, -1, type, &p, attr);
+	if ((r = cred_enter(c, cr, &cs)) == 0) {
+		r = mknodat(dirfd, name, type | (p.host_mode & 0777), rdev) ==
+		    0 ? 0 : -errno;
+		cred_leave(&cs);
+	}
+	if (r == 0)
+		r = finish(c, cr, dirfd, name, -1, type, &p, &ih, attr);
+	core_inherit_free(&ih);
+	return r;
 }
 
 int

@@ -43,9 +43,8 @@ core_open_export(const char *path, const struct core_opts *opts,
 	case POLICY_PASSTHROUGH:
 	case POLICY_MAPPED_XATTR:
 	case POLICY_NONE:
-		break;
 	case POLICY_MAPPED_FILE:
-		return -EOPNOTSUPP;	/* not implemented yet */
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -59,6 +58,7 @@ core_open_export(const char *path, const struct core_opts *opts,
 	c->rootfd = c->procfd = -1;
 	c->privileged = geteuid() == 0;
 	pthread_mutex_init(&c->qlock, NULL);
+	pthread_mutex_init(&c->mlock, NULL);
 	if ((r = export_fds(c, path)) < 0 ||
 	    (opts->multidevs == POLICY_MULTIDEVS_REMAP &&
 	    (c->qmap = policy_qidmap_new()) == NULL)) {
@@ -78,6 +78,7 @@ core_free(struct core *c)
 	core_close(c->procfd);
 	policy_qidmap_free(c->qmap);
 	pthread_mutex_destroy(&c->qlock);
+	pthread_mutex_destroy(&c->mlock);
 	free(c);
 }
 

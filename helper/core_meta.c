@@ -101,7 +101,7 @@ core_meta_put_fd(struct core *c, int fd, const struct policy_meta *m)
 
 		if ((r = core_node_of(c, fd, &node)) < 0)
 			return r;
-		r = core_mfile_put(c, node, m);
+		r = core_mfile_put(c, node, m, false);
 		core_close(node);
 		return r;
 	}
@@ -136,7 +136,7 @@ core_meta_put(struct core *c, int nodefd, const struct policy_meta *m)
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		return -EPERM;	/* the kernel refuses user xattrs here */
 	if (c->opts.model == POLICY_MAPPED_FILE)
-		return core_mfile_put(c, nodefd, m);
+		return core_mfile_put(c, nodefd, m, false);
 	if ((r = core_reopen(c, nodefd, S_ISDIR(st.st_mode) ?
 	    O_RDONLY | O_DIRECTORY : O_RDONLY, &fd)) < 0)
 		return r;

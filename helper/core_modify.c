@@ -19,6 +19,9 @@ core_renameat(struct core *c, const struct core_cred *cr, int olddir,
 		return r;
 	if (c->opts.readonly)
 		return -EROFS;
+	/* An empty directory being replaced must look empty to the host. */
+	if (c->opts.model == POLICY_MAPPED_FILE)
+		core_mfile_prepare_unlink(c, newdir, newname, AT_REMOVEDIR);
 	if ((r = cred_enter(c, cr, &cs)) < 0)
 		return r;
 	r = renameat(olddir, oldname, newdir, newname) == 0 ? 0 : -errno;
@@ -42,12 +45,16 @@ core_unlinkat(struct core *c, const struct core_cred *cr, int dirfd,
 	if (c->opts.readonly)
 		return -EROFS;
 	if (c->opts.model == POLICY_MAPPED_FILE &&
-	    (r = core_mfile_unlink(c, dirfd, name, flags)) < 0)
+	    (r = core_mfile_prepare_unlink(c, dirfd, name, flags)) < 0)
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) < 0)
 		return r;
 	r = unlinkat(dirfd, name, flags) == 0 ? 0 : -errno;
 	cred_leave(&cs);
+	/* The metadata goes only once its entry is gone: a failed rmdir
+	 * (not empty) must not cost the directory its identity. */
+	if (r == 0 && c->opts.model == POLICY_MAPPED_FILE)
+		core_mfile_unlink(c, dirfd, name);
 	return r;
 }
 

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -188,8 +190,8 @@ core_node_of(struct core *c, int fd, int *nodefd)
 	return 0;
 }
 
-static int
-proc_path(struct core *c, int fd, char *buf, size_t cap)
+int
+core_path_of(struct core *c, int fd, char *buf, size_t cap)
 {
 	char name[32];
 	int dirfd;
@@ -218,8 +220,8 @@ core_beneath(struct core *c, int nodefd)
 		return r;
 	if (is_root(c, &st))
 		return 0;
-	if ((r = proc_path(c, nodefd, path, sizeof(path))) < 0 ||
-	    (rl = proc_path(c, c->rootfd, root, sizeof(root))) < 0)
+	if ((r = core_path_of(c, nodefd, path, sizeof(path))) < 0 ||
+	    (rl = core_path_of(c, c->rootfd, root, sizeof(root))) < 0)
 		return r < 0 ? r : -EXDEV;
 	if (strcmp(root, "/") == 0)
 		rl = 0;
@@ -233,6 +235,33 @@ core_beneath(struct core *c, int nodefd)
 	if (r < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
 		return -EXDEV;
 	return 0;
+}
+
+/* The inode generation, where the file system keeps one: regular files
+ * and directories only (nothing else is ever opened), read with
+ * FS_IOC_GETVERSION on a fresh read-only descriptor.  A file system
+ * without the ioctl is remembered, so it costs one try per export. */
+static void
+core_gen(struct core *c, int nodefd, const struct stat *st,
+    struct core_attr *a)
+{
+	long g = 0;
+	int fd;
+
+	a->gen = 0;
+	a->has_gen = false;
+	if ((!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) ||
+	    __atomic_load_n(&c->no_getversion, __ATOMIC_RELAXED))
+		return;
+	if (core_reopen(c, nodefd, S_ISDIR(st->st_mode) ? O_RDONLY |
+	    O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK, &fd) < 0)
+		return;
+	if (ioctl(fd, FS_IOC_GETVERSION, &g) == 0) {
+		a->gen = (uint32_t)g;
+		a->has_gen = true;
+	} else if (errno == ENOTTY || errno == EOPNOTSUPP)
+		__atomic_store_n(&c->no_getversion, 1, __ATOMIC_RELAXED);
+	core_close(fd);
 }
 
 int
@@ -264,8 +293,7 @@ core_fill_attr(struct core *c, int nodefd, const struct stat *st,
 	a->atime = st->st_atim;
 	a->mtime = st->st_mtim;
 	a->ctime = st->st_ctim;
-	a->gen = 0;
-	a->has_gen = false;
+	core_gen(c, nodefd, st, a);
 	a->dev = st->st_dev;
 	a->ino = st->st_ino;
 	return 0;

@@ -70,6 +70,7 @@ core_create(struct core *c, const struct core_cred *cr, int dirfd,
     const char *name, int oflags, uint32_t mode, uint32_t gid,
     int *nodefd, int *openfd, struct core_attr *attr)
 {
+	struct core_inherit ih;
 	struct policy_create p;
 	int r, flags, fd = -1, node = -1;
 
@@ -82,15 +83,18 @@ core_create(struct core *c, const struct core_cred *cr, int dirfd,
 		return r;
 	if ((flags & O_DIRECTORY) != 0)
 		return -EINVAL;
-	if ((r = create_file(c, cr, dirfd, name, flags, &p, &fd)) < 0)
+	if ((r = core_inherit_plan(c, dirfd, S_IFREG, &p, &ih)) < 0)
 		return r;
-	if ((r = core_node_of(c, fd, &node)) == 0 &&
-	    (r = core_post_create(c, cr, node, fd, &p)) == 0 &&
+	if ((r = create_file(c, cr, dirfd, name, flags, &p, &fd)) == 0 &&
+	    (r = core_node_of(c, fd, &node)) == 0 &&
+	    (r = core_post_create(c, cr, node, fd, &p, &ih)) == 0 &&
 	    (attr == NULL || (r = core_getattr(c, node, attr)) == 0)) {
+		core_inherit_free(&ih);
 		*nodefd = node;
 		*openfd = fd;
 		return 0;
 	}
+	core_inherit_free(&ih);
 	if (node >= 0)
 		core_undo_create(c, dirfd, name, node, 0);
 	core_close(node);

@@ -20,6 +20,8 @@ struct core {
 	bool privileged;	/* may switch credentials */
 	int no_openat2;		/* set once openat2 is known missing */
 	pthread_mutex_t qlock;	/* guards qmap */
+	pthread_mutex_t mlock;	/* mapped-file metadata read-modify-write */
+	int no_getversion;	/* set once FS_IOC_GETVERSION is unsupported */
 	struct policy_qidmap *qmap;
 };
 
@@ -47,17 +49,38 @@ int core_reopen(struct core *c, int nodefd, int flags, int *fd);
 int core_node_of(struct core *c, int fd, int *nodefd);
 int core_proc_name(struct core *c, int fd, char *buf, size_t cap,
     int *dirfd);
+/* The kernel's path of our descriptor (a hint, never trusted alone). */
+int core_path_of(struct core *c, int fd, char *buf, size_t cap);
 int core_fill_attr(struct core *c, int nodefd, const struct stat *st,
     struct core_attr *attr);
 int core_beneath(struct core *c, int nodefd);
 int core_check_name(struct core *c, const char *name, int flags);
 void core_close(int fd);
 
+/* core_acl.c: ACL inheritance for a new object (its directory's default
+ * ACL), and the mapped-xattr ACL upkeep on chmod and ACL set. */
+struct core_inherit {
+	uint8_t *acc;		/* access ACL blob to store, or NULL */
+	size_t acclen;
+	uint8_t *def;		/* default ACL blob to store, or NULL */
+	size_t deflen;
+};
+/* Masks the plan's mode as Linux does when dirfd has a default ACL. */
+int core_inherit_plan(struct core *c, int dirfd, uint32_t type,
+    struct policy_create *p, struct core_inherit *ih);
+int core_inherit_apply(struct core *c, int nodefd, int fd,
+    const struct core_inherit *ih);
+void core_inherit_free(struct core_inherit *ih);
+int core_acl_chmod(struct core *c, int nodefd, uint32_t mode);
+int core_acl_set(struct core *c, int nodefd, const char *guest,
+    const void *value, size_t size, bool *store);
+
 /* core_create.c: after an object was made, give it the owner and mode
- * the model asks for (fd, if >= 0, is an open descriptor of it); on
- * failure the caller removes the new name. */
+ * the model asks for (fd, if >= 0, is an open descriptor of it) and the
+ * inherited ACLs (ih may be NULL); on failure the caller removes the new
+ * name. */
 int core_post_create(struct core *c, const struct core_cred *cr, int nodefd,
-    int fd, const struct policy_create *plan);
+    int fd, const struct policy_create *plan, const struct core_inherit *ih);
 void core_undo_create(struct core *c, int dirfd, const char *name,
     int nodefd, int flags);
 int core_plan(struct core *c, const struct core_cred *cr, uint32_t type,
@@ -70,15 +93,22 @@ int core_meta_get(struct core *c, int nodefd, const struct stat *st,
 int core_meta_put_fd(struct core *c, int fd, const struct policy_meta *m);
 int core_meta_put(struct core *c, int nodefd, const struct policy_meta *m);
 
-/* core_mfile.c: mapped-file metadata, .virtfs_metadata/<name> files. */
+/* core_mfile.c: mapped-file metadata, .virtfs_metadata/<name> files.
+ * A node without a name beneath the root has none (get: valid 0; put:
+ * nothing recorded).  fresh: replace the file instead of merging. */
 int core_mfile_get(struct core *c, int nodefd, struct policy_meta *m);
-int core_mfile_put(struct core *c, int nodefd, const struct policy_meta *m);
-/* Keep the metadata file with its entry (ENOENT tolerated). */
+int core_mfile_put(struct core *c, int nodefd, const struct policy_meta *m,
+    bool fresh);
+/* Keep the metadata file with its entry, after the host operation
+ * succeeded (ENOENT tolerated). */
 void core_mfile_rename(struct core *c, int olddir, const char *oldname,
     int newdir, const char *newname);
 void core_mfile_link(struct core *c, int nodefd, int newdir,
     const char *newname);
-int core_mfile_unlink(struct core *c, int dirfd, const char *name,
+void core_mfile_unlink(struct core *c, int dirfd, const char *name);
+/* Before removing (or replacing, by rename) a directory: remove its own
+ * metadata directory, so that the host sees it empty if it is. */
+int core_mfile_prepare_unlink(struct core *c, int dirfd, const char *name,
     int flags);
 
 #endif

@@ -153,7 +153,9 @@ mapped_ids(struct core *c, int nodefd, const struct core_setattr *sa,
 	}
 	if (w.valid == 0)
 		return 0;
-	return core_meta_put(c, nodefd, &w);
+	if ((r = core_meta_put(c, nodefd, &w)) < 0)
+		return r;
+	return p->chmod ? core_acl_chmod(c, nodefd, w.mode) : 0;
 }
 
 static int
@@ -186,6 +188,12 @@ mapped(struct core *c, int nodefd, const struct core_setattr *sa,
 	return r;
 }
 
+static bool
+valid_ts(const struct timespec *ts)
+{
+	return ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
+}
+
 int
 core_setattr(struct core *c, const struct core_cred *cr, int nodefd,
     const struct core_setattr *sa)
@@ -195,6 +203,11 @@ core_setattr(struct core *c, const struct core_cred *cr, int nodefd,
 
 	if ((r = policy_setattr_plan(sa->valid, sa->uid, sa->gid, &p)) < 0)
 		return r;
+	/* An explicit time is a time: UTIME_NOW/UTIME_OMIT smuggled in as
+	 * nanoseconds would change what the request means. */
+	if ((p.atime == POLICY_TIME_SET && !valid_ts(&sa->atime)) ||
+	    (p.mtime == POLICY_TIME_SET && !valid_ts(&sa->mtime)))
+		return -EINVAL;
 	if (sa->valid == 0)
 		return 0;
 	if (c->opts.readonly)

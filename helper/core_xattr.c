@@ -176,6 +176,19 @@ core_listxattr(struct core *c, const struct core_cred *cr, int nodefd,
 	return r;
 }
 
+/* In mapped-xattr an ACL is data the helper keeps in step with the mode,
+ * as the kernel does for a real one (core_acl.c). */
+static int
+mapped_acl(struct core *c, int nodefd, const char *name, const void *value,
+    size_t size, bool *store)
+{
+	*store = true;
+	if (c->opts.model != POLICY_MAPPED_XATTR ||
+	    strncmp(name, "system.posix_acl_", 17) != 0)
+		return 0;
+	return core_acl_set(c, nodefd, name, value, size, store);
+}
+
 int
 core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
     const char *name, const void *value, size_t size, int flags)
@@ -183,6 +196,7 @@ core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
 	char host[POLICY_XATTR_NAME_MAX + 1];
 	struct cred_saved cs;
 	struct xtarget t;
+	bool store = true;
 	int r;
 
 	if (c->opts.readonly)
@@ -194,15 +208,21 @@ core_setxattr(struct core *c, const struct core_cred *cr, int nodefd,
 	if ((r = policy_xattr_map(c->opts.model, POLICY_XATTR_SET, name, host,
 	    sizeof(host))) < 0)
 		return r;
+	if ((r = mapped_acl(c, nodefd, name, value, size, &store)) < 0)
+		return r;
 	if ((r = xt_open(c, nodefd, &t)) < 0)
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) == 0) {
-		r = ret(t.fd >= 0 ? fsetxattr(t.fd, host, value, size, flags) :
-		    xt_set(&t, host, value, size, flags));
+		if (!store)
+			r = ret(t.fd >= 0 ? fremovexattr(t.fd, host) :
+			    xt_remove(&t, host));
+		else
+			r = ret(t.fd >= 0 ? fsetxattr(t.fd, host, value, size,
+			    flags) : xt_set(&t, host, value, size, flags));
 		cred_leave(&cs);
 	}
 	core_close(t.fd);
-	return r;
+	return r == -ENODATA && !store ? 0 : r;
 }
 
 int

@@ -179,4 +179,43 @@ int policy_qid_path(enum policy_multidevs md, struct policy_qidmap *q,
 /* The reversed Exp-Golomb (k=0) code of n: length in bits and value. */
 void policy_qid_code(uint32_t n, unsigned *bits, uint64_t *value);
 
+/* acl.c: POSIX ACLs in the Linux xattr blob format (system.posix_acl_*:
+ * u32 LE version 2, then {u16 tag, u16 perm, u32 id} LE entries) and the
+ * kernel's rules for them (fs/posix_acl.c). */
+#define POLICY_ACL_VERSION	2
+#define POLICY_ACL_USER_OBJ	0x01
+#define POLICY_ACL_USER		0x02
+#define POLICY_ACL_GROUP_OBJ	0x04
+#define POLICY_ACL_GROUP	0x08
+#define POLICY_ACL_MASK		0x10
+#define POLICY_ACL_OTHER	0x20
+/* More than any host file system stores (ext4 fits about 500 in a block);
+ * keeps struct policy_acl small enough for a stack. */
+#define POLICY_ACL_MAX_ENTRIES	1024
+#define POLICY_ACL_MAX_BLOB	(4 + 8 * POLICY_ACL_MAX_ENTRIES)
+struct policy_acl_entry {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+struct policy_acl {
+	int count;		/* 0: header only, "no ACL" */
+	struct policy_acl_entry e[POLICY_ACL_MAX_ENTRIES];
+};
+/* Parse and validate as the kernel does: -EINVAL for a malformed or
+ * disordered ACL, -EOPNOTSUPP for another version. */
+int policy_acl_parse(const void *buf, size_t len, struct policy_acl *a);
+/* Returns the blob length or -ERANGE. */
+int policy_acl_emit(const struct policy_acl *a, void *buf, size_t cap);
+/* A new object's access ACL from its directory's default ACL and the
+ * create mode (updated in place: type and set-id bits kept, permission
+ * bits masked).  Returns 1 if the access ACL must be stored, 0 if the
+ * mode alone says it all (the kernel then stores none). */
+int policy_acl_inherit(const struct policy_acl *def, uint32_t *mode,
+    struct policy_acl *acc);
+/* What a chmod does to an access ACL (owner, mask or group, other). */
+int policy_acl_chmod(struct policy_acl *a, uint32_t mode);
+/* The permission bits an access ACL gives the mode (updated in place);
+ * returns 1 if the ACL says more than the mode, 0 if not. */
+int policy_acl_equiv_mode(const struct policy_acl *a, uint32_t *mode);
+
 #endif

@@ -1,10 +1,15 @@
 /* xattr.c - guest xattr names and the host names they live under.
  *
  * mapped-xattr keeps its own metadata in user.virtfs.*, so the guest
- * must never read or forge it; POSIX ACLs are data there (the host must
- * not enforce a guest ACL) and move under user.virtfs.system.*.  Names
- * the model does not carry (security., trusted., other system.) are
- * refused, and hidden from listings, so a host label never leaks. */
+ * must never read or forge it.  Everything the host would enforce or
+ * interpret is data there and moves under user.virtfs.: POSIX ACLs
+ * (user.virtfs.system.posix_acl_*), and the guest's security.* and
+ * trusted.* names, so that a guest's SELinux label or file capability
+ * works inside the guest without ever being a label or capability on
+ * the host.  In the other models xattrs are the host's own, so only
+ * user.* and (not in none) ACLs pass; security., trusted. and other
+ * system. names are refused and hidden, as QEMU does, so a host label
+ * never leaks and a guest never sets one. */
 #include <errno.h>
 #include <string.h>
 
@@ -15,6 +20,8 @@
 #define P_ACL		"system.posix_acl_"
 #define ACL_ACCESS	"system.posix_acl_access"
 #define ACL_DEFAULT	"system.posix_acl_default"
+#define P_SECURITY	"security."
+#define P_TRUSTED	"trusted."
 
 static bool
 has_prefix(const char *s, const char *p)
@@ -43,7 +50,9 @@ map_mapped(enum policy_xattr_op op, const char *g, char *host, size_t cap)
 		return op == POLICY_XATTR_GET ? -ENODATA : -EACCES;
 	if (has_prefix(g, P_USER))
 		return copy_name(host, cap, "", g);
-	if (strcmp(g, ACL_ACCESS) == 0 || strcmp(g, ACL_DEFAULT) == 0)
+	if (strcmp(g, ACL_ACCESS) == 0 || strcmp(g, ACL_DEFAULT) == 0 ||
+	    (has_prefix(g, P_SECURITY) && g[strlen(P_SECURITY)] != '\0') ||
+	    (has_prefix(g, P_TRUSTED) && g[strlen(P_TRUSTED)] != '\0'))
 		return copy_name(host, cap, P_VIRTFS, g);
 	return -EOPNOTSUPP;
 }
@@ -80,7 +89,9 @@ list_name(enum policy_model m, const char *h)
 	switch (m) {
 	case POLICY_MAPPED_XATTR:
 		if (strcmp(h, P_VIRTFS ACL_ACCESS) == 0 ||
-		    strcmp(h, P_VIRTFS ACL_DEFAULT) == 0)
+		    strcmp(h, P_VIRTFS ACL_DEFAULT) == 0 ||
+		    has_prefix(h, P_VIRTFS P_SECURITY) ||
+		    has_prefix(h, P_VIRTFS P_TRUSTED))
 			return h + strlen(P_VIRTFS);
 		if (has_prefix(h, P_VIRTFS))
 			return NULL;

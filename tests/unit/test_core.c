@@ -360,8 +360,11 @@ test_setattr(struct fx *f, const char *m, bool mapped)
 static void
 test_xattrs(struct fx *f, const char *m, bool mapped)
 {
+	/* u::rw-, u:1000:r--, g::r--, m::r--, o::r-- (44 bytes, as a
+	 * client's setfacl sends it). */
 	static const char acl[] = "\x02\x00\x00\x00\x01\x00\x06\x00\xff\xff"
-	    "\xff\xff\x04\x00\x04\x00\xff\xff\xff\xff\x20\x00\x04\x00\xff\xff"
+	    "\xff\xff\x02\x00\x04\x00\xe8\x03\x00\x00\x04\x00\x04\x00\xff\xff"
+	    "\xff\xff\x10\x00\x04\x00\xff\xff\xff\xff\x20\x00\x04\x00\xff\xff"
 	    "\xff\xff";
 	char buf[256], p[256];
 	int root, node, n;
@@ -380,10 +383,25 @@ test_xattrs(struct fx *f, const char *m, bool mapped)
 	    XATTR_CREATE), -EEXIST, "%s: XATTR_CREATE existing", m);
 	is_int(core_setxattr(f->c, &rootc, node, "user.foo", "x", 1, 4),
 	    -EINVAL, "%s: bad flags", m);
-	is_int(core_setxattr(f->c, &rootc, node, "security.evil", "x", 1, 0),
-	    -EOPNOTSUPP, "%s: security. refused", m);
-	is_int(core_getxattr(f->c, &rootc, node, "trusted.x", buf, 10),
-	    -EOPNOTSUPP, "%s: trusted. refused", m);
+	if (mapped) {
+		/* Guest labels are data here, never host labels. */
+		is_int(core_setxattr(f->c, &rootc, node, "security.evil", "x",
+		    1, 0), 0, "%s: security. stored as data", m);
+		fx_path(f, "s", p, sizeof(p));
+		check_xattr(p, "user.virtfs.security.evil", "x", 1,
+		    "mapped: security.evil under user.virtfs.");
+		is_int(host_xattr(p, "security.evil", buf, sizeof(buf)),
+		    -ENODATA, "mapped: no host security.evil");
+		is_int(core_removexattr(f->c, &rootc, node, "security.evil"),
+		    0, "%s: security. removed", m);
+		is_int(core_getxattr(f->c, &rootc, node, "trusted.x", buf, 10),
+		    -ENODATA, "%s: trusted. absent", m);
+	} else {
+		is_int(core_setxattr(f->c, &rootc, node, "security.evil", "x",
+		    1, 0), -EOPNOTSUPP, "%s: security. refused", m);
+		is_int(core_getxattr(f->c, &rootc, node, "trusted.x", buf, 10),
+		    -EOPNOTSUPP, "%s: trusted. refused", m);
+	}
 	n = core_listxattr(f->c, &rootc, node, buf, sizeof(buf));
 	ok(n == 9 && memcmp(buf, "user.foo", 9) == 0,
 	    "%s: list shows only user.foo", m);

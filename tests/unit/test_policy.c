@@ -255,9 +255,21 @@ test_xattr_map(void)
 	ok(strcmp(h, "user.virtfs.system.posix_acl_default") == 0,
 	    "acl default host name");
 	is_int(policy_xattr_map(POLICY_MAPPED_XATTR, POLICY_XATTR_GET,
-	    "security.selinux", h, sizeof(h)), -EOPNOTSUPP, "security.");
+	    "security.selinux", h, sizeof(h)), 0, "security. mapped");
+	ok(strcmp(h, "user.virtfs.security.selinux") == 0,
+	    "security. stored under user.virtfs.");
 	is_int(policy_xattr_map(POLICY_MAPPED_XATTR, POLICY_XATTR_SET,
-	    "trusted.x", h, sizeof(h)), -EOPNOTSUPP, "trusted.");
+	    "trusted.x", h, sizeof(h)), 0, "trusted. mapped");
+	ok(strcmp(h, "user.virtfs.trusted.x") == 0,
+	    "trusted. stored under user.virtfs.");
+	is_int(policy_xattr_map(POLICY_MAPPED_XATTR, POLICY_XATTR_SET,
+	    "security.", h, sizeof(h)), -EOPNOTSUPP, "bare security. prefix");
+	is_int(policy_xattr_map(POLICY_PASSTHROUGH, POLICY_XATTR_SET,
+	    "security.selinux", h, sizeof(h)), -EOPNOTSUPP,
+	    "passthrough: security. refused (would be a host label)");
+	is_int(policy_xattr_map(POLICY_PASSTHROUGH, POLICY_XATTR_SET,
+	    "trusted.x", h, sizeof(h)), -EOPNOTSUPP,
+	    "passthrough: trusted. refused");
 	is_int(policy_xattr_map(POLICY_MAPPED_XATTR, POLICY_XATTR_GET,
 	    "system.other", h, sizeof(h)), -EOPNOTSUPP, "other system.");
 	is_int(policy_xattr_map(POLICY_PASSTHROUGH, POLICY_XATTR_GET,
@@ -294,23 +306,26 @@ test_xattr_list(void)
 {
 	static const char in[] = "user.a\0user.virtfs.uid\0security.selinux\0"
 	    "user.virtfs.system.posix_acl_access\0system.posix_acl_default\0"
-	    "trusted.x\0user.b";
+	    "trusted.x\0user.virtfs.security.selinux\0user.b";
 	char buf[sizeof(in)];
 	size_t n;
 
 	memcpy(buf, in, sizeof(in));
 	n = policy_xattr_list_filter(POLICY_MAPPED_XATTR, buf, sizeof(in));
-	ok(tap_mem_eq(buf, n, "user.a\0system.posix_acl_access\0user.b", 38),
-	    "mapped-xattr listing");
+	ok(tap_mem_eq(buf, n, "user.a\0system.posix_acl_access\0"
+	    "security.selinux\0user.b", 55),
+	    "mapped-xattr listing (host label hidden, guest label shown)");
 	memcpy(buf, in, sizeof(in));
 	n = policy_xattr_list_filter(POLICY_PASSTHROUGH, buf, sizeof(in));
 	ok(tap_mem_eq(buf, n, "user.a\0user.virtfs.uid\0"
 	    "user.virtfs.system.posix_acl_access\0system.posix_acl_default\0"
-	    "user.b", 91), "passthrough listing");
+	    "user.virtfs.security.selinux\0user.b", 120),
+	    "passthrough listing");
 	memcpy(buf, in, sizeof(in));
 	n = policy_xattr_list_filter(POLICY_NONE, buf, sizeof(in));
 	ok(tap_mem_eq(buf, n, "user.a\0user.virtfs.uid\0"
-	    "user.virtfs.system.posix_acl_access\0user.b", 66), "none listing");
+	    "user.virtfs.system.posix_acl_access\0"
+	    "user.virtfs.security.selinux\0user.b", 95), "none listing");
 	memcpy(buf, "user.a\0user.b", 13);
 	n = policy_xattr_list_filter(POLICY_PASSTHROUGH, buf, 13);
 	is_int(n, 7, "unterminated tail dropped");
