@@ -19,6 +19,7 @@
 #   BENCH_OUT=DIR    where results go (default bench/results)
 # Output: the table on stdout; BENCH_OUT/results.csv (medians, min, max),
 # results.json, raw.csv (every repetition), errors.csv, table.txt.
+ulimit -c 0 2>/dev/null  # a crashing peer must not leave core files in the tree
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
