@@ -2,7 +2,8 @@
 # frontend_p9test.sh - run build/tools/p9test (the 9P edge cases: partial
 # walks, clones of open fids, flush ordering, msize caps, unknown types,
 # renamed and unlinked open files, xattr commit at clunk, lock conflicts)
-# against build/vfsd over a unix socket, in passthrough and mapped-xattr,
+# against build/vfsd over a unix socket, in passthrough, mapped-xattr and
+# mapped-file,
 # and against the ASan+UBSan build (build-san/vfsd) when it exists, whose
 # log must then be free of sanitizer reports.
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +22,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 
-runs="build:passthrough build:mapped-xattr"
+runs="build:passthrough build:mapped-xattr build:mapped-file"
 [ -x "$top/build-san/vfsd" ] && runs="$runs build-san:passthrough build-san:mapped-xattr"
 for run in $runs; do
 	bdir=${run%%:*}; model=${run#*:}; vfsd=$top/$bdir/vfsd
