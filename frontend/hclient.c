@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/arena.h"
 #include "common/frame.h"
 #include "common/log.h"
 #include "frontend/hclient.h"
@@ -19,6 +20,23 @@
 
 #define HC_BUCKETS 256
 #define HC_PROTO_VERSION 1
+#define HC_CHANNELS_MAX 32
+#define HC_ARENA (256 * 1024)
+
+/* A private channel to the helper (see ChannelReq): the thread holding it
+ * sends and receives itself.  Responses are unpacked into its arena. */
+struct chan {
+	int sock;
+	uint8_t *buf;		/* FRAME_MAX: requests out, responses in */
+	struct arena arena;
+	struct chan *next;
+};
+
+/* A response and where its memory comes from. */
+struct reply {
+	Vfsd__Response *m;
+	struct chan *ch;	/* NULL: malloc'd by the main-socket path */
+};
 
 struct pending {
 	uint64_t id;
@@ -37,6 +55,9 @@ struct hclient {
 	bool dead;
 	bool stopping;		/* hclient_stop: the EOF is ours, not news */
 	struct pending *bucket[HC_BUCKETS];
+	struct chan *free_chans;
+	int nchans;
+	bool no_chans;		/* the helper refused one: stop asking */
 };
 
 /* Caller holds mu. Unlinks and returns the pending call with id. */
@@ -124,12 +145,26 @@ rx_main(void *arg)
 	return NULL;
 }
 
-/* Send req and wait for its response.  On success *rsp must be freed with
- * vfsd__response__free_unpacked; *fd (if not NULL) receives a descriptor
- * or -1.  Returns 0, -errno from the helper, or -EIO. */
+/* Check a response against what was asked; 0 or -errno. */
 static int
-call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
-    Vfsd__Response **rsp, int *fd)
+judge(const Vfsd__Request *req, const Vfsd__Response *m,
+    Vfsd__Response__ResultCase want)
+{
+	if (m->error != 0)
+		return (m->error > 0 && m->error < 4096) ? -m->error : -EIO;
+	if (m->result_case != want) {
+		log_warnx("helper answered request %d with result %d",
+		    (int)req->op_case, (int)m->result_case);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Send req on the shared socket and wait for the receiver thread to hand
+ * over its response.  See call() for the contract. */
+static int
+call_main(struct hclient *hc, Vfsd__Request *req,
+    Vfsd__Response__ResultCase want, Vfsd__Response **rsp, int *fd)
 {
 	struct pending p = { .fd = -1 };
 	uint8_t stackbuf[512], *buf = stackbuf;
@@ -178,15 +213,7 @@ call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
 		r = -EIO;
 		goto out;
 	}
-	if (p.rsp->error != 0) {
-		r = (p.rsp->error > 0 && p.rsp->error < 4096) ? -p.rsp->error : -EIO;
-	} else if (p.rsp->result_case != want) {
-		log_warnx("helper answered request %d with result %d",
-		    (int)req->op_case, (int)p.rsp->result_case);
-		r = -EIO;
-	} else {
-		r = 0;
-	}
+	r = judge(req, p.rsp, want);
 	if (r < 0) {
 		if (p.fd >= 0)
 			close(p.fd);
@@ -203,6 +230,182 @@ out:
 	if (buf != stackbuf)
 		free(buf);
 	return r;
+}
+
+/* Mark the helper gone (a channel saw it end) and fail everyone waiting. */
+static void
+chan_lost(struct hclient *hc, const char *why)
+{
+	pthread_mutex_lock(&hc->mu);
+	if (!hc->dead && !hc->stopping)
+		log_warnx("helper channel lost (%s); failing all requests with "
+		    "EIO", why);
+	fail_all(hc);
+	pthread_mutex_unlock(&hc->mu);
+}
+
+static void
+chan_free(struct chan *ch)
+{
+	close(ch->sock);
+	free(ch->buf);
+	arena_destroy(&ch->arena);
+	free(ch);
+}
+
+/* Ask the helper for a new channel (over the shared socket). */
+static struct chan *
+chan_open(struct hclient *hc)
+{
+	Vfsd__Request req = VFSD__REQUEST__INIT;
+	Vfsd__ChannelReq m = VFSD__CHANNEL_REQ__INIT;
+	Vfsd__Response *rsp;
+	struct chan *ch;
+	int fd, r;
+
+	req.op_case = VFSD__REQUEST__OP_CHANNEL;
+	req.channel = &m;
+	r = call_main(hc, &req, VFSD__RESPONSE__RESULT_CHANNEL, &rsp, &fd);
+	if (r < 0)
+		return NULL;
+	vfsd__response__free_unpacked(rsp, NULL);
+	if (fd < 0)
+		return NULL;
+	if ((ch = calloc(1, sizeof(*ch))) == NULL ||
+	    (ch->buf = malloc(FRAME_MAX)) == NULL ||
+	    arena_init(&ch->arena, HC_ARENA) < 0) {
+		if (ch)
+			free(ch->buf);
+		free(ch);
+		close(fd);
+		return NULL;
+	}
+	ch->sock = fd;
+	return ch;
+}
+
+/* A free channel, a new one, or NULL (then use the shared socket). */
+static struct chan *
+chan_get(struct hclient *hc)
+{
+	struct chan *ch;
+	bool open_one = false;
+
+	pthread_mutex_lock(&hc->mu);
+	if ((ch = hc->free_chans) != NULL) {
+		hc->free_chans = ch->next;
+	} else if (!hc->no_chans && !hc->dead && hc->nchans < HC_CHANNELS_MAX) {
+		hc->nchans++;
+		open_one = true;
+	}
+	pthread_mutex_unlock(&hc->mu);
+	if (!open_one)
+		return ch;
+	if ((ch = chan_open(hc)) == NULL) {
+		pthread_mutex_lock(&hc->mu);
+		hc->nchans--;
+		hc->no_chans = true;
+		pthread_mutex_unlock(&hc->mu);
+	}
+	return ch;
+}
+
+static void
+chan_put(struct hclient *hc, struct chan *ch)
+{
+	arena_reset(&ch->arena);
+	pthread_mutex_lock(&hc->mu);
+	ch->next = hc->free_chans;
+	hc->free_chans = ch;
+	pthread_mutex_unlock(&hc->mu);
+}
+
+/* One request and its response on a private channel. */
+static int
+call_chan(struct hclient *hc, struct chan *ch, Vfsd__Request *req,
+    Vfsd__Response__ResultCase want, Vfsd__Response **rsp, int *fd)
+{
+	size_t len;
+	int r, got = -1;
+
+	req->id = 1;		/* one at a time: the id only confirms pairing */
+	len = vfsd__request__get_packed_size(req);
+	if (len > FRAME_MAX)
+		return -E2BIG;
+	vfsd__request__pack(req, ch->buf);
+	if ((r = frame_send(ch->sock, ch->buf, len, -1)) < 0) {
+		chan_lost(hc, strerror(-r));
+		return -EIO;
+	}
+	r = frame_recv(ch->sock, ch->buf, FRAME_MAX, &len, &got);
+	if (r != 0) {
+		chan_lost(hc, r == 1 ? "helper closed it" : strerror(-r));
+		return -EIO;
+	}
+	*rsp = vfsd__response__unpack(&ch->arena.pa, len, ch->buf);
+	if (*rsp == NULL || (*rsp)->id != req->id ||
+	    (got >= 0) != ((*rsp)->has_has_fd && (*rsp)->has_fd)) {
+		if (got >= 0)
+			close(got);
+		chan_lost(hc, "bad response");
+		return -EIO;
+	}
+	if ((r = judge(req, *rsp, want)) < 0) {
+		if (got >= 0)
+			close(got);
+		return r;
+	}
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
+	return 0;
+}
+
+/* Send req and wait for its response: on a private channel when one is
+ * free (or can be made), else on the shared socket.  On success rp->m is
+ * the response, to be given back with reply_done(); *fd (if not NULL)
+ * receives a descriptor or -1.  Returns 0, -errno from the helper, or
+ * -EIO when the helper is gone. */
+static int
+call(struct hclient *hc, Vfsd__Request *req, Vfsd__Response__ResultCase want,
+    struct reply *rp, int *fd)
+{
+	int r;
+
+	rp->m = NULL;
+	rp->ch = NULL;
+	if (fd)
+		*fd = -1;
+	if (hclient_dead(hc))
+		return -EIO;
+	if ((rp->ch = chan_get(hc)) == NULL)
+		return call_main(hc, req, want, &rp->m, fd);
+	r = call_chan(hc, rp->ch, req, want, &rp->m, fd);
+	if (r < 0) {
+		if (hclient_dead(hc)) {
+			pthread_mutex_lock(&hc->mu);
+			hc->nchans--;
+			pthread_mutex_unlock(&hc->mu);
+			chan_free(rp->ch);
+		} else {
+			chan_put(hc, rp->ch);
+		}
+		rp->ch = NULL;
+		rp->m = NULL;
+	}
+	return r;
+}
+
+static void
+reply_done(struct hclient *hc, struct reply *rp)
+{
+	if (rp->ch)
+		chan_put(hc, rp->ch);
+	else if (rp->m)
+		vfsd__response__free_unpacked(rp->m, NULL);
+	rp->m = NULL;
+	rp->ch = NULL;
 }
 
 int
@@ -225,7 +428,9 @@ hclient_start(int sock, struct hclient **out, struct hinfo *info)
 	hello.version = HC_PROTO_VERSION;
 	req.op_case = VFSD__REQUEST__OP_HELLO;
 	req.hello = &hello;
-	r = call(hc, &req, VFSD__RESPONSE__RESULT_HELLO, &rsp, NULL);
+	/* Hello goes first and alone, on the shared socket: channels may
+	 * only be asked for after it. */
+	r = call_main(hc, &req, VFSD__RESPONSE__RESULT_HELLO, &rsp, NULL);
 	if (r < 0) {
 		hclient_stop(hc);
 		return r;
@@ -249,6 +454,12 @@ hclient_stop(struct hclient *hc)
 	pthread_mutex_unlock(&hc->mu);
 	shutdown(hc->sock, SHUT_RDWR);
 	pthread_join(hc->rx, NULL);
+	/* Callers are gone by now, so every channel is back in the list. */
+	while (hc->free_chans) {
+		struct chan *ch = hc->free_chans;
+		hc->free_chans = ch->next;
+		chan_free(ch);
+	}
 	pthread_mutex_destroy(&hc->mu);
 	free(hc);
 }
@@ -332,7 +543,7 @@ helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
     uint64_t *h, struct hattr *attr)
 {
 	Vfsd__AttachReq m = VFSD__ATTACH_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -340,9 +551,9 @@ helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
 	ENV(e, cr, attach, ATTACH, m);
 	if ((r = call(hc, &e.req, RESULT(ATTACH), &rsp, NULL)) < 0)
 		return r;
-	*h = rsp->attach->handle;
-	attr_from_pb(rsp->attach->attr, attr);
-	vfsd__response__free_unpacked(rsp, NULL);
+	*h = rsp.m->attach->handle;
+	attr_from_pb(rsp.m->attach->attr, attr);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -353,7 +564,7 @@ helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 {
 	Vfsd__WalkReq m = VFSD__WALK_REQ__INIT;
 	ProtobufCBinaryData nb[HCLIENT_MAX_WALK];
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -367,10 +578,10 @@ helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	ENV(e, cr, walk, WALK, m);
 	if ((r = call(hc, &e.req, RESULT(WALK), &rsp, NULL)) < 0)
 		return r;
-	const Vfsd__WalkRep *w = rsp->walk;
+	const Vfsd__WalkRep *w = rsp.m->walk;
 	if (w->n_attrs == 0 || w->n_attrs > (size_t)nwname ||
 	    (w->n_attrs == (size_t)nwname) != w->has_handle) {
-		vfsd__response__free_unpacked(rsp, NULL);
+		reply_done(hc, &rsp);
 		return -EIO;
 	}
 	*nwalked = (int)w->n_attrs;
@@ -379,7 +590,7 @@ helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	*walk_errno = w->has_walk_errno ? w->walk_errno : 0;
 	*h = w->has_handle ? w->handle : 0;
 	*parent = w->has_parent ? w->parent : 0;
-	vfsd__response__free_unpacked(rsp, NULL);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -387,7 +598,7 @@ int
 helper_release(struct hclient *hc, const uint64_t *handles, int n)
 {
 	Vfsd__ReleaseReq m = VFSD__RELEASE_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -396,7 +607,7 @@ helper_release(struct hclient *hc, const uint64_t *handles, int n)
 	ENV(e, NULL, release, RELEASE, m);
 	if ((r = call(hc, &e.req, RESULT(RELEASE), &rsp, NULL)) < 0)
 		return r;
-	vfsd__response__free_unpacked(rsp, NULL);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -405,7 +616,7 @@ helper_getattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
     struct hattr *attr)
 {
 	Vfsd__GetattrReq m = VFSD__GETATTR_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -413,8 +624,8 @@ helper_getattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, getattr, GETATTR, m);
 	if ((r = call(hc, &e.req, RESULT(GETATTR), &rsp, NULL)) < 0)
 		return r;
-	attr_from_pb(rsp->getattr->attr, attr);
-	vfsd__response__free_unpacked(rsp, NULL);
+	attr_from_pb(rsp.m->getattr->attr, attr);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -423,7 +634,7 @@ helper_setattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
     const struct hsetattr *sa)
 {
 	Vfsd__SetattrReq m = VFSD__SETATTR_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -440,7 +651,7 @@ helper_setattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, setattr, SETATTR, m);
 	if ((r = call(hc, &e.req, RESULT(SETATTR), &rsp, NULL)) < 0)
 		return r;
-	vfsd__response__free_unpacked(rsp, NULL);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -449,7 +660,7 @@ helper_open(struct hclient *hc, const struct hcred *cr, uint64_t h,
     uint32_t flags, int *fd, struct hattr *attr, uint32_t *iounit)
 {
 	Vfsd__OpenReq m = VFSD__OPEN_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -459,13 +670,13 @@ helper_open(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	if ((r = call(hc, &e.req, RESULT(OPEN), &rsp, fd)) < 0)
 		return r;
 	if (*fd < 0) {
-		vfsd__response__free_unpacked(rsp, NULL);
+		reply_done(hc, &rsp);
 		return -EIO;
 	}
-	attr_from_pb(rsp->open->attr, attr);
+	attr_from_pb(rsp.m->open->attr, attr);
 	if (iounit)
-		*iounit = rsp->open->iounit;
-	vfsd__response__free_unpacked(rsp, NULL);
+		*iounit = rsp.m->open->iounit;
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -475,7 +686,7 @@ helper_create(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     uint64_t *h, int *fd, struct hattr *attr, uint32_t *iounit)
 {
 	Vfsd__CreateReq m = VFSD__CREATE_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -489,16 +700,16 @@ helper_create(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 		return r;
 	if (*fd < 0) {
 		/* The node exists but we cannot use it: give the handle back. */
-		uint64_t lost = rsp->create->handle;
-		vfsd__response__free_unpacked(rsp, NULL);
+		uint64_t lost = rsp.m->create->handle;
+		reply_done(hc, &rsp);
 		helper_release(hc, &lost, 1);
 		return -EIO;
 	}
-	*h = rsp->create->handle;
-	attr_from_pb(rsp->create->attr, attr);
+	*h = rsp.m->create->handle;
+	attr_from_pb(rsp.m->create->attr, attr);
 	if (iounit)
-		*iounit = rsp->create->iounit;
-	vfsd__response__free_unpacked(rsp, NULL);
+		*iounit = rsp.m->create->iounit;
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -507,7 +718,7 @@ helper_mkdir(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     const char *name, uint32_t mode, uint32_t gid, struct hattr *attr)
 {
 	Vfsd__MkdirReq m = VFSD__MKDIR_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -518,8 +729,8 @@ helper_mkdir(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	ENV(e, cr, mkdir, MKDIR, m);
 	if ((r = call(hc, &e.req, RESULT(MKDIR), &rsp, NULL)) < 0)
 		return r;
-	attr_from_pb(rsp->mkdir->attr, attr);
-	vfsd__response__free_unpacked(rsp, NULL);
+	attr_from_pb(rsp.m->mkdir->attr, attr);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -528,7 +739,7 @@ helper_symlink(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     const char *name, const char *target, uint32_t gid, struct hattr *attr)
 {
 	Vfsd__SymlinkReq m = VFSD__SYMLINK_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -539,8 +750,8 @@ helper_symlink(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	ENV(e, cr, symlink, SYMLINK, m);
 	if ((r = call(hc, &e.req, RESULT(SYMLINK), &rsp, NULL)) < 0)
 		return r;
-	attr_from_pb(rsp->symlink->attr, attr);
-	vfsd__response__free_unpacked(rsp, NULL);
+	attr_from_pb(rsp.m->symlink->attr, attr);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -550,7 +761,7 @@ helper_mknod(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     uint32_t gid, struct hattr *attr)
 {
 	Vfsd__MknodReq m = VFSD__MKNOD_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -563,8 +774,8 @@ helper_mknod(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	ENV(e, cr, mknod, MKNOD, m);
 	if ((r = call(hc, &e.req, RESULT(MKNOD), &rsp, NULL)) < 0)
 		return r;
-	attr_from_pb(rsp->mknod->attr, attr);
-	vfsd__response__free_unpacked(rsp, NULL);
+	attr_from_pb(rsp.m->mknod->attr, attr);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -572,11 +783,11 @@ helper_mknod(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 static int
 call_void(struct hclient *hc, struct env *e, Vfsd__Response__ResultCase want)
 {
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	int r = call(hc, &e->req, want, &rsp, NULL);
 
 	if (r == 0)
-		vfsd__response__free_unpacked(rsp, NULL);
+		reply_done(hc, &rsp);
 	return r;
 }
 
@@ -659,7 +870,7 @@ helper_readlink(struct hclient *hc, const struct hcred *cr, uint64_t h,
     char *target, size_t cap)
 {
 	Vfsd__ReadlinkReq m = VFSD__READLINK_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -667,15 +878,15 @@ helper_readlink(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, readlink, READLINK, m);
 	if ((r = call(hc, &e.req, RESULT(READLINK), &rsp, NULL)) < 0)
 		return r;
-	size_t len = rsp->readlink->target.len;
+	size_t len = rsp.m->readlink->target.len;
 	if (cap == 0 || len >= cap) {
 		r = -ENAMETOOLONG;
 	} else {
-		memcpy(target, rsp->readlink->target.data, len);
+		memcpy(target, rsp.m->readlink->target.data, len);
 		target[len] = '\0';
 		r = (int)len;
 	}
-	vfsd__response__free_unpacked(rsp, NULL);
+	reply_done(hc, &rsp);
 	return r;
 }
 
@@ -684,7 +895,7 @@ helper_statfs(struct hclient *hc, const struct hcred *cr, uint64_t h,
     struct hstatfs *st)
 {
 	Vfsd__StatfsReq m = VFSD__STATFS_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -692,7 +903,7 @@ helper_statfs(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, statfs, STATFS, m);
 	if ((r = call(hc, &e.req, RESULT(STATFS), &rsp, NULL)) < 0)
 		return r;
-	const Vfsd__StatfsRep *s = rsp->statfs;
+	const Vfsd__StatfsRep *s = rsp.m->statfs;
 	st->type = s->type;
 	st->bsize = s->bsize;
 	st->blocks = s->blocks;
@@ -702,7 +913,7 @@ helper_statfs(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	st->ffree = s->ffree;
 	st->fsid = s->fsid;
 	st->namelen = s->namelen;
-	vfsd__response__free_unpacked(rsp, NULL);
+	reply_done(hc, &rsp);
 	return 0;
 }
 
@@ -725,7 +936,7 @@ helper_xattr_get(struct hclient *hc, const struct hcred *cr, uint64_t h,
     const char *name, void *value, size_t cap)
 {
 	Vfsd__XattrGetReq m = VFSD__XATTR_GET_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -734,8 +945,8 @@ helper_xattr_get(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, xattr_get, XATTR_GET, m);
 	if ((r = call(hc, &e.req, RESULT(XATTR_GET), &rsp, NULL)) < 0)
 		return r;
-	r = copy_out(&rsp->xattr_get->value, value, cap);
-	vfsd__response__free_unpacked(rsp, NULL);
+	r = copy_out(&rsp.m->xattr_get->value, value, cap);
+	reply_done(hc, &rsp);
 	return r;
 }
 
@@ -744,7 +955,7 @@ helper_xattr_list(struct hclient *hc, const struct hcred *cr, uint64_t h,
     char *list, size_t cap)
 {
 	Vfsd__XattrListReq m = VFSD__XATTR_LIST_REQ__INIT;
-	Vfsd__Response *rsp;
+	struct reply rsp;
 	struct env e;
 	int r;
 
@@ -752,8 +963,8 @@ helper_xattr_list(struct hclient *hc, const struct hcred *cr, uint64_t h,
 	ENV(e, cr, xattr_list, XATTR_LIST, m);
 	if ((r = call(hc, &e.req, RESULT(XATTR_LIST), &rsp, NULL)) < 0)
 		return r;
-	r = copy_out(&rsp->xattr_list->names, list, cap);
-	vfsd__response__free_unpacked(rsp, NULL);
+	r = copy_out(&rsp.m->xattr_list->names, list, cap);
+	reply_done(hc, &rsp);
 	return r;
 }
 

@@ -706,6 +706,18 @@ h_xattr_remove(struct pb_call *k)
 	return r;
 }
 
+static int
+h_channel(struct pb_call *k)
+{
+	int fd, r;
+
+	if ((r = pb_server_open_channel(k->srv, &fd)) < 0)
+		return r;
+	k->fd = fd;
+	SET_RESULT(k, channel, CHANNEL);
+	return 0;
+}
+
 /* The dispatch table: exactly one row per request case. */
 static const struct {
 	Vfsd__Request__OpCase op;
@@ -734,6 +746,7 @@ static const struct {
 	{ VFSD__REQUEST__OP_XATTR_LIST, h_xattr_list, true },
 	{ VFSD__REQUEST__OP_XATTR_SET, h_xattr_set, true },
 	{ VFSD__REQUEST__OP_XATTR_REMOVE, h_xattr_remove, true },
+	{ VFSD__REQUEST__OP_CHANNEL, h_channel, false },
 };
 
 pb_handler

@@ -13,11 +13,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/arena.h"
 #include "common/frame.h"
 #include "common/log.h"
 #include "helper/pb_server.h"
 
 #define PB_QUEUE_MAX 256
+#define PB_CHANNELS_MAX 64
+#define PB_ARENA (256 * 1024)
+
+/* What one serving thread owns: buffers and the call being answered. */
+struct pb_thread {
+	uint8_t *scratch, *out, *in;
+	struct arena arena;
+	struct pb_call call;
+};
 
 struct pb_item {
 	Vfsd__Request *req;
@@ -36,6 +46,7 @@ struct pb_server {
 	int queued;
 	bool closing;
 	bool hello_done;
+	int nchannels;
 };
 
 int
@@ -96,24 +107,49 @@ cred_from_pb(const Vfsd__Cred *pc, struct core_cred *cr)
 		cr->groups[i] = pc->groups[i];
 }
 
-/* Run one request and send its response.  Called on a worker thread. */
-static void
-pb_answer(struct pb_server *s, Vfsd__Request *req, uint8_t *scratch,
-    uint8_t *out)
+static struct pb_thread *
+pb_thread_new(void)
 {
-	struct pb_call *k = calloc(1, sizeof(*k));
+	struct pb_thread *t = calloc(1, sizeof(*t));
+
+	if (t == NULL || (t->scratch = malloc(PB_SCRATCH)) == NULL ||
+	    (t->out = malloc(FRAME_MAX)) == NULL ||
+	    (t->in = malloc(FRAME_MAX)) == NULL ||
+	    arena_init(&t->arena, PB_ARENA) < 0)
+		fatalx("out of memory");
+	return t;
+}
+
+static void
+pb_thread_free(struct pb_thread *t)
+{
+	free(t->scratch);
+	free(t->out);
+	free(t->in);
+	arena_destroy(&t->arena);
+	free(t);
+}
+
+/* Run one request and send its response on sock.  Called on the thread
+ * that owns t. */
+static void
+pb_answer(struct pb_server *s, int sock, Vfsd__Request *req,
+    struct pb_thread *t)
+{
+	struct pb_call *k = &t->call;
 	pb_handler fn = pb_handler_for(req->op_case);
 	size_t len;
 	int r;
 
-	if (k == NULL)
-		fatalx("out of memory");
+	/* The handlers initialise the reply parts they use. */
 	k->srv = s;
 	k->req = req;
 	k->fd = -1;
-	k->scratch = scratch;
+	k->scratch = t->scratch;
 	if (req->cred)
 		cred_from_pb(req->cred, &k->cred);
+	else
+		memset(&k->cred, 0, sizeof(k->cred));
 	vfsd__response__init(&k->rsp);
 	k->rsp.id = req->id;
 	r = fn(k);
@@ -129,23 +165,20 @@ pb_answer(struct pb_server *s, Vfsd__Request *req, uint8_t *scratch,
 	len = vfsd__response__get_packed_size(&k->rsp);
 	if (len > FRAME_MAX)
 		fatalx("response of %zu bytes exceeds the frame limit", len);
-	vfsd__response__pack(&k->rsp, out);
-	r = frame_send(s->sock, out, len, k->fd);
+	vfsd__response__pack(&k->rsp, t->out);
+	r = frame_send(sock, t->out, len, k->fd);
 	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
 		log_warnx("send response: %s", strerror(-r));
 	if (k->fd >= 0)
 		close(k->fd);
-	free(k);
 }
 
 static void *
 pb_worker(void *arg)
 {
 	struct pb_server *s = arg;
-	uint8_t *scratch = malloc(PB_SCRATCH), *out = malloc(FRAME_MAX);
+	struct pb_thread *t = pb_thread_new();
 
-	if (scratch == NULL || out == NULL)
-		fatalx("out of memory");
 	for (;;) {
 		struct pb_item *it;
 
@@ -163,12 +196,11 @@ pb_worker(void *arg)
 		s->queued--;
 		pthread_cond_signal(&s->nonfull);
 		pthread_mutex_unlock(&s->mu);
-		pb_answer(s, it->req, scratch, out);
+		pb_answer(s, s->sock, it->req, t);
 		vfsd__request__free_unpacked(it->req, NULL);
 		free(it);
 	}
-	free(scratch);
-	free(out);
+	pb_thread_free(t);
 	return NULL;
 }
 
@@ -287,12 +319,9 @@ pb_server_run(struct pb_server *s)
 		}
 		if (req->op_case == VFSD__REQUEST__OP_HELLO) {
 			/* Answered in line so that nothing overtakes it. */
-			uint8_t *scratch = malloc(PB_SCRATCH), *out = malloc(FRAME_MAX);
-			if (scratch == NULL || out == NULL)
-				fatalx("out of memory");
-			pb_answer(s, req, scratch, out);
-			free(scratch);
-			free(out);
+			struct pb_thread *t = pb_thread_new();
+			pb_answer(s, s->sock, req, t);
+			pb_thread_free(t);
 			vfsd__request__free_unpacked(req, NULL);
 			s->hello_done = true;
 			continue;
@@ -302,4 +331,95 @@ pb_server_run(struct pb_server *s)
 	pb_stop_workers(s, started);
 	free(in);
 	return rc;
+}
+
+/* ---- private channels ---- */
+
+struct pb_channel {
+	struct pb_server *srv;
+	int sock;
+};
+
+/* Serve one channel until the frontend closes it.  Requests here are
+ * answered on this thread, one at a time, so nothing is queued or handed
+ * over; their pieces come from the thread's arena. */
+static void *
+pb_channel_main(void *arg)
+{
+	struct pb_channel ch = *(struct pb_channel *)arg;
+	struct pb_server *s = ch.srv;
+	struct pb_thread *t = pb_thread_new();
+
+	free(arg);
+	for (;;) {
+		Vfsd__Request *req;
+		const char *why;
+		size_t len;
+		int r = frame_recv(ch.sock, t->in, FRAME_MAX, &len, NULL);
+
+		if (r == 1)
+			break;
+		if (r < 0)
+			fatalx("frontend sent a bad frame on a channel (%s)",
+			    strerror(-r));
+		req = vfsd__request__unpack(&t->arena.pa, len, t->in);
+		if (req == NULL)
+			fatalx("frontend sent an undecodable request on a channel");
+		if ((why = pb_validate(s, req)) != NULL ||
+		    (req->op_case == VFSD__REQUEST__OP_HELLO &&
+		    (why = "hello on a channel")))
+			fatalx("frontend protocol violation on a channel (%s, "
+			    "op %d)", why, (int)req->op_case);
+		pb_answer(s, ch.sock, req, t);
+		arena_reset(&t->arena);
+	}
+	close(ch.sock);
+	pb_thread_free(t);
+	pthread_mutex_lock(&s->mu);
+	s->nchannels--;
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int
+pb_server_open_channel(struct pb_server *s, int *fd)
+{
+	struct pb_channel *ch;
+	pthread_attr_t attr;
+	pthread_t tid;
+	int sv[2], r;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->nchannels >= PB_CHANNELS_MAX) {
+		pthread_mutex_unlock(&s->mu);
+		return -EMFILE;
+	}
+	s->nchannels++;
+	pthread_mutex_unlock(&s->mu);
+	if ((r = frame_socketpair(sv)) < 0)
+		goto fail;
+	if ((ch = malloc(sizeof(*ch))) == NULL) {
+		r = -ENOMEM;
+		goto fail_close;
+	}
+	ch->srv = s;
+	ch->sock = sv[0];
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = -pthread_create(&tid, &attr, pb_channel_main, ch);
+	pthread_attr_destroy(&attr);
+	if (r < 0) {
+		free(ch);
+		goto fail_close;
+	}
+	*fd = sv[1];
+	return 0;
+fail_close:
+	close(sv[0]);
+	close(sv[1]);
+fail:
+	pthread_mutex_lock(&s->mu);
+	s->nchannels--;
+	pthread_mutex_unlock(&s->mu);
+	return r;
 }

@@ -52,6 +52,7 @@ struct pb_call {
 		Vfsd__XattrListRep xattr_list;
 		Vfsd__XattrSetRep xattr_set;
 		Vfsd__XattrRemoveRep xattr_remove;
+		Vfsd__ChannelRep channel;
 	} u;
 	Vfsd__Attr attr[16];
 	Vfsd__Attr *attrp[16];
@@ -69,6 +70,9 @@ int pb_server_run(struct pb_server *s);
 void pb_server_free(struct pb_server *s);
 struct core *pb_server_core(struct pb_server *s);
 struct handles *pb_server_handles(struct pb_server *s);
+/* A new private channel served by a thread of its own; *fd is the end to
+ * hand to the frontend. */
+int pb_server_open_channel(struct pb_server *s, int *fd);
 
 /* pb_ops.c */
 pb_handler pb_handler_for(Vfsd__Request__OpCase op);

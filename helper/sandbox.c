@@ -234,6 +234,7 @@ static const int helper_syscalls[] = {
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
 	SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(close), SCMP_SYS(shutdown),
+	SCMP_SYS(socketpair),	/* private channels (pb_server_open_channel) */
 	/* the operation core: *at() calls beneath its root descriptor */
 	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(newfstatat),
 	SCMP_SYS(fstat), SCMP_SYS(statx), SCMP_SYS(fstatfs), SCMP_SYS(lseek),
