@@ -277,38 +277,54 @@ check_chunk(const char *path, const uint64_t *got, uint64_t *want, size_t n,
 	return -1;
 }
 
+/* Reads until CAP bytes or end of file, so that chunks stay aligned. */
+static ssize_t
+read_full(int fd, void *buf, size_t cap)
+{
+	size_t got = 0;
+
+	while (got < cap) {
+		ssize_t r = read(fd, (char *)buf + got, cap - got);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
 static int
 cmd_checkpat(char **av)
 {
 	unsigned long long size = size_arg(av[1]), off = 0;
 	uint64_t seed = num(av[2]);
 	uint64_t *got = malloc(CHUNK + 8), *want = malloc(CHUNK + 8);
-	int fd = open(av[0], O_RDONLY);
-	ssize_t r = 1;
+	int fd = open(av[0], O_RDONLY), bad = 0;
+	ssize_t r;
 	struct stat st;
 
 	if (fd < 0 || got == NULL || want == NULL)
 		return sys_check(-1, "checkpat open", av[0]);
-	while (off < size + 1 && r > 0) {
-		r = read(fd, got, CHUNK);
-		if (r > 0 && off + r > size)
-			break;
-		if (r > 0 && check_chunk(av[0], got, want, r, seed, off) < 0)
-			return close(fd), -1;
+	do {
+		r = read_full(fd, got, CHUNK);
+		if (r > 0 && off + r <= size)
+			bad = check_chunk(av[0], got, want, r, seed, off) < 0;
 		off += r > 0 ? r : 0;
-	}
-	if (r != 0 || off != size || fstat(fd, &st) < 0 ||
-	    (unsigned long long)st.st_size != size) {
-		report(0, "checkpat %s: read %llu bytes, want %llu (r=%zd %s)",
-		    av[0], off, size, r, r < 0 ? strerror(errno) : "");
-		close(fd);
-		return -1;
+	} while (!bad && r == CHUNK && off <= size);
+	if (!bad && (r < 0 || off != size || fstat(fd, &st) < 0 ||
+	    (unsigned long long)st.st_size != size)) {
+		report(0, "checkpat %s: read %llu bytes, want %llu%s%s", av[0],
+		    off, size, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+		bad = 1;
 	}
 	close(fd);
 	free(got);
 	free(want);
-	report(1, "checkpat %s (%llu bytes)", av[0], size);
-	return 0;
+	if (!bad)
+		report(1, "checkpat %s (%llu bytes)", av[0], size);
+	return bad ? -1 : 0;
 }
 
 /* ---- a directory of many files ---- */
