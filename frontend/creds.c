@@ -6,24 +6,24 @@
  * carry the numeric uid.  The primary gid and groups come from the host
  * user database when the uid is known there; otherwise gid = uid, with no
  * supplementary groups (as diod does without a user database). */
-#include <grp.h>
-#include <pwd.h>
 #include <string.h>
 
 #include "frontend/frontend.h"
+#include "frontend/sandbox.h"
 
 #define ANON_ID 65534u
 
+/* sandbox: users and groups come from userdb.c, which answers from a
+ * copy made before the frontend is sandboxed (no open of /etc/passwd
+ * afterwards). */
 static void
-fill_groups(const struct passwd *pw, struct hcred *cr)
+fill_groups(const struct userdb_ent *u, struct hcred *cr)
 {
 	gid_t g[HCLIENT_MAX_GROUPS];
-	int n = HCLIENT_MAX_GROUPS;
+	int n = userdb_groups(u, g, HCLIENT_MAX_GROUPS);
 
-	cr->gid = pw->pw_gid;
+	cr->gid = u->gid;
 	cr->ngroups = 0;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) == -1)
-		n = HCLIENT_MAX_GROUPS;	/* truncated list: keep the first */
 	for (int i = 0; i < n && i < HCLIENT_MAX_GROUPS; i++)
 		cr->groups[cr->ngroups++] = g[i];
 }
@@ -32,13 +32,14 @@ void
 cred_from_attach(const struct p9_str *uname, uint32_t n_uname,
     struct hcred *cr)
 {
-	struct passwd pwbuf, *pw = NULL;
-	char buf[4096], name[256];
+	struct userdb_ent u;
+	bool found = false;
+	char name[256];
 
 	memset(cr, 0, sizeof(*cr));
 	if (n_uname != P9_NONUNAME) {
 		cr->uid = n_uname;
-		getpwuid_r(n_uname, &pwbuf, buf, sizeof(buf), &pw);
+		found = userdb_user_by_uid(n_uname, &u) == 0;
 	} else {
 		cr->uid = ANON_ID;
 		if (uname->len > 0 && uname->len < sizeof(name) &&
@@ -46,13 +47,13 @@ cred_from_attach(const struct p9_str *uname, uint32_t n_uname,
 			memcpy(name, uname->s, uname->len);
 			name[uname->len] = '\0';
 			if (strcmp(name, "nobody") != 0)
-				getpwnam_r(name, &pwbuf, buf, sizeof(buf), &pw);
+				found = userdb_user_by_name(name, &u) == 0;
 		}
-		if (pw)
-			cr->uid = pw->pw_uid;
+		if (found)
+			cr->uid = u.uid;
 	}
-	if (pw && pw->pw_uid == cr->uid)
-		fill_groups(pw, cr);
+	if (found && u.uid == cr->uid)
+		fill_groups(&u, cr);
 	else
 		cr->gid = cr->uid == ANON_ID ? ANON_ID : cr->uid;
 }

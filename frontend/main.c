@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "frontend/frontend.h"
 #include "frontend/launch.h"
+#include "frontend/sandbox.h"
 #include "policy/policy.h"
 
 struct opts {
@@ -151,6 +152,10 @@ main(int argc, char **argv)
 	hc = start_helper(&o, &info);
 	if ((rc = launch_drop_privileges(o.user, err, sizeof(err))) < 0)
 		fatalx("%s", err);
+	/* sandbox (frontend/sandbox.c): no capabilities, seccomp without
+	 * open/exec/socket from here on; logs why the helper ends. */
+	if ((rc = fe_sandbox_enter()) < 0)
+		fatalx("sandbox: %s", strerror(-rc));
 	server_init(&srv, hc, &info);
 	log_info("serving %s (%s%s) on %s", o.export, o.model,
 	    info.readonly ? ", read-only" : "", o.listen);

@@ -12,8 +12,16 @@
 #ifndef VFSD_FE_SANDBOX_H
 #define VFSD_FE_SANDBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* One host user, as creds.c needs it. */
+struct userdb_ent {
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+};
 
 /* sandbox.c */
 int fe_sandbox_enter(void);
@@ -27,5 +35,15 @@ const char *fe_helper_exit_reason(int status, char *buf, size_t len);
  * it (as above) in buf.  Returns 1 if reaped, 0 if still running, or
  * -errno. */
 int fe_helper_reap(pid_t pid, int timeout_ms, char *buf, size_t len);
+
+/* userdb.c: the user database, copied into memory by fe_sandbox_enter()
+ * (which then may not open /etc/passwd); until loaded, lookups go to NSS.
+ * Each returns 0 or -ENOENT; userdb_groups the number of gids (primary
+ * first, at most max). */
+int userdb_load(void);
+void userdb_free(void);
+int userdb_user_by_uid(uid_t uid, struct userdb_ent *e);
+int userdb_user_by_name(const char *name, struct userdb_ent *e);
+int userdb_groups(const struct userdb_ent *u, gid_t *g, int max);
 
 #endif

@@ -43,6 +43,9 @@
 
 #include <cap-ng.h>
 #include <seccomp.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "helper/sandbox.h"
 
@@ -257,20 +260,12 @@ static const int helper_syscalls[] = {
 };
 
 /* ASan test builds: LeakSanitizer's exit-time check walks /proc/PID/task
- * with a ptrace'd clone; once "/" is the export there is no /proc, so the
- * check cannot run in the sandboxed helper and is turned off here (the
- * core's leaks are still checked in-process by the ASan unit tests and
- * valgrind.sh).  What the rest of the runtime needs is allowed. */
+ * with a ptrace'd clone, which neither the new root (no /proc) nor the
+ * filter allows.  So the check runs once, now, before the sandbox, and
+ * not at exit (the core's leaks are still checked in-process by the ASan
+ * unit tests and valgrind.sh).  What the rest of the runtime needs is
+ * allowed. */
 #if defined(__SANITIZE_ADDRESS__)
-#if !defined(VFSD_FUZZING)	/* the fuzzer never enters the sandbox */
-const char *__lsan_default_options(void);
-const char *
-__lsan_default_options(void)
-{
-	return "detect_leaks=0";
-}
-#endif
-
 static const int sanitizer_syscalls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(getppid), SCMP_SYS(prctl),
 };
@@ -339,6 +334,9 @@ sandbox_enter(struct sandbox *sb)
 {
 	int r;
 
+#if defined(__SANITIZE_ADDRESS__)
+	__lsan_do_leak_check();		/* and none at exit: see above */
+#endif
 	/* The namespace is best effort up to pivot_root itself (the caller
 	 * logs ns_err/ns_step); half-way through it, stopping is safer. */
 	if (sb->newroot >= 0 && (r = sandbox_pivot(sb)) < 0) {

@@ -156,7 +156,8 @@ exit_status(pid_t pid)
 			return st;
 		usleep(10000);
 	}
-	kill(pid, SIGKILL);
+	if (pid > 0)	/* never kill(-1) */
+		kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	return -1;
 }

@@ -30,7 +30,7 @@
 #include "tests/unit/tap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER 1	/* LeakSanitizer needs open/clone/ptrace at exit */
+#define SANITIZER 1	/* a sanitizer report reads /proc/self/maps */
 #else
 #define SANITIZER 0
 #endif
@@ -183,13 +183,13 @@ test_frontend(void)
 	check(FRONTEND, "socket-unix", KILLED, 0);
 	check(FRONTEND, "socketpair", KILLED, 0);
 	check(FRONTEND, "connect", KILLED, 0);
-	check(FRONTEND, "ptrace", KILLED, 1);
-	check(FRONTEND, "fork", KILLED, 1);
+	check(FRONTEND, "ptrace", KILLED, 0);
+	check(FRONTEND, "fork", KILLED, 0);
 	check(FRONTEND, "setuid", KILLED, 0);
 	check(FRONTEND, "mount", KILLED, 0);
 	check(FRONTEND, "mkdirat", KILLED, 0);
 	check(FRONTEND, "ioctl-tiocsti", KILLED, 0);
-	check(FRONTEND, "kill", KILLED, 1);
+	check(FRONTEND, "kill", KILLED, 0);
 	/* controls */
 	check(FRONTEND, "read", RETURNS, 0);
 	check(FRONTEND, "accept4", RETURNS, 0);
@@ -207,14 +207,14 @@ test_helper(void)
 	 * reaches nothing outside the process, unlike socket/connect. */
 	check(HELPER, "socketpair", RETURNS, 0);
 	check(HELPER, "connect", KILLED, 0);
-	check(HELPER, "ptrace", KILLED, 1);
-	check(HELPER, "fork", KILLED, 1);
+	check(HELPER, "ptrace", KILLED, 0);
+	check(HELPER, "fork", KILLED, 0);
 	check(HELPER, "setresuid", KILLED, 0);
 	check(HELPER, "setuid", KILLED, 0);
 	check(HELPER, "mount", KILLED, 0);
 	check(HELPER, "unshare", KILLED, 0);
 	check(HELPER, "chroot", KILLED, 0);
-	check(HELPER, "kill", KILLED, 1);
+	check(HELPER, "kill", KILLED, 0);
 	check(HELPER, "ioctl-tiocsti", KILLED, 0);
 	/* controls: what the core and the servers use */
 	check(HELPER, "openat", RETURNS, 0);
@@ -256,7 +256,8 @@ test_exit_reason(void)
 	}
 	ok(fe_helper_reap(pid, 50, buf, sizeof(buf)) == 0,
 	    "a running helper is not reaped");
-	kill(pid, SIGKILL);
+	if (pid > 0)	/* never kill(-1) */
+		kill(pid, SIGKILL);
 	ok(fe_helper_reap(pid, 2000, buf, sizeof(buf)) == 1 &&
 	    strcmp(buf, "helper killed by signal 9 (SIGKILL)") == 0,
 	    "kill described: %s", buf);
