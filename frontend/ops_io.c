@@ -96,12 +96,15 @@ op_lcreate(struct opctx *o)
 	return rc;
 }
 
+/* The open descriptor of a node fid (-1 if none), and its kind, read
+ * together under the fid's lock. */
 static int
-fid_fd(struct fid *f)
+fid_fd(struct fid *f, enum fid_kind *kind)
 {
 	int fd;
 
 	pthread_mutex_lock(&f->lock);
+	*kind = f->kind;
 	fd = f->kind == FID_NODE ? f->fd : -1;
 	pthread_mutex_unlock(&f->lock);
 	return fd;
@@ -132,6 +135,7 @@ op_read(struct opctx *o)
 	uint8_t *out = o->w->rbuf + P9_HDRSZ + 4;	/* Rread data */
 	struct fid *f;
 	ssize_t n;
+	enum fid_kind kind;
 	int rc, fd;
 
 	if (count > op_maxdata(o))
@@ -140,9 +144,10 @@ op_read(struct opctx *o)
 		return -EINVAL;
 	if ((rc = op_fid(o, o->t->u.tread.fid, &f)) < 0)
 		return rc;
-	if (f->kind == FID_XATTR_READ)
+	fd = fid_fd(f, &kind);
+	if (kind == FID_XATTR_READ)
 		n = read_xattr(o, f, out, count);
-	else if ((fd = fid_fd(f)) < 0)
+	else if (fd < 0)
 		n = -EBADF;
 	else {
 		do {
@@ -184,15 +189,17 @@ op_write(struct opctx *o)
 	uint32_t count = o->t->u.twrite.count;
 	struct fid *f;
 	ssize_t n;
+	enum fid_kind kind;
 	int rc, fd;
 
 	if (o->t->u.twrite.offset > INT64_MAX)
 		return -EINVAL;
 	if ((rc = op_fid(o, o->t->u.twrite.fid, &f)) < 0)
 		return rc;
-	if (f->kind == FID_XATTR_WRITE)
+	fd = fid_fd(f, &kind);
+	if (kind == FID_XATTR_WRITE)
 		n = write_xattr(o, f);
-	else if ((fd = fid_fd(f)) < 0)
+	else if (fd < 0)
 		n = -EBADF;
 	else {
 		do {
@@ -215,11 +222,12 @@ int
 op_fsync(struct opctx *o)
 {
 	struct fid *f;
+	enum fid_kind kind;
 	int rc, fd;
 
 	if ((rc = op_fid(o, o->t->u.tfsync.fid, &f)) < 0)
 		return rc;
-	if ((fd = fid_fd(f)) < 0)
+	if ((fd = fid_fd(f, &kind)) < 0)
 		rc = -EBADF;
 	else if ((o->t->u.tfsync.datasync ? fdatasync(fd) : fsync(fd)) < 0)
 		rc = -errno;
