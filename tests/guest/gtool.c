@@ -985,6 +985,7 @@ errno_by_name(const char *s)
 		{ "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR },
 		{ "ENODATA", ENODATA }, { "EOPNOTSUPP", EOPNOTSUPP },
 		{ "EINVAL", EINVAL }, { "EXDEV", EXDEV }, { "ELOOP", ELOOP },
+		{ "EROFS", EROFS }, { "ENXIO", ENXIO },
 	};
 	size_t i;
 

@@ -34,7 +34,8 @@ g_init() {
 }
 
 g_cleanup() {
-	for p in $G_PIDS; do
+	# servers started in background subshells are only in $G_TMP/pids
+	for p in $G_PIDS $(cat "$G_TMP/pids" 2>/dev/null); do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	[ "${G_KEEP:-0}" = 1 ] || rm -rf "$G_TMP"
@@ -111,6 +112,7 @@ g_bg() { # pidfile-var-name cmd...
 	"$@" &
 	eval "$var=$!"
 	G_PIDS="$G_PIDS $!"
+	echo $! >>"$G_TMP/pids"
 }
 
 g_done() {
@@ -120,7 +122,8 @@ g_done() {
 
 # g_vfsd_start MODEL DIR LOG [unix:PATH]: start build/vfsd exporting DIR
 # on a free TCP port (sets G_VFSD_PORT) or on the unix socket PATH; sets
-# G_VFSD_PID.  Returns 1 (after printing the log's tail as comments) when
+# G_VFSD_PID; $G_VFSD_ARGS (split on blanks) are added to vfsd's
+# arguments.  Returns 1 (after printing the log's tail as comments) when
 # vfsd is missing, exits, or never listens.
 g_vfsd_start() {
 	vfsd=${VFSD_BIN:-$G_TOP/build/vfsd}
@@ -133,8 +136,9 @@ g_vfsd_start() {
 		G_VFSD_PORT=$(g_port)
 		listen=tcp:127.0.0.1:$G_VFSD_PORT
 	fi
+	# shellcheck disable=SC2086 # G_VFSD_ARGS is a word list
 	g_bg G_VFSD_PID "$vfsd" --export "$2" --security-model "$1" \
-		--listen "$listen" >"$3" 2>&1
+		--listen "$listen" ${G_VFSD_ARGS:-} >"$3" 2>&1
 	case "$listen" in
 	unix:*)
 		i=0

@@ -13,6 +13,8 @@
 #   compat_write / compat_read
 #             write / verify a tree of owners, modes, device nodes, FIFOs,
 #             symlinks and xattrs under ./compat (tests/integration/qemu_compat.sh)
+#   readonly  against a read-only export holding ro/file ("ro\n") with
+#             user.ro=yes: reads work, every change fails with EROFS
 #   smoke     a quick create/read/list
 #   demo      what tests/demo.sh shows: list, read, write
 #
@@ -431,6 +433,31 @@ wl_compat_read() {
 	{ compat_expect; compat_meta | meta_checks guest; } | gtool batch
 }
 
+wl_readonly() {
+	gtool batch <<'EOF'
+check ro type=d entries=1
+check ro/file type=f content=ro\n xattr=user.ro:yes
+fail EROFS create ro/new 0644
+fail EROFS mkdir ro/dir 0755
+fail EROFS mknod ro/fifo p 0644
+fail EROFS symlink target ro/sym
+fail EROFS link ro/file ro/hard
+fail EROFS rename ro/file ro/moved
+fail EROFS unlink ro/file
+fail EROFS rmdir ro
+fail EROFS openw ro/file
+fail EROFS truncate ro/file 0
+fail EROFS chmod ro/file 0600
+fail EROFS chown ro/file 1 1
+fail EROFS utime ro/file 1 0
+fail EROFS setx ro/file user.new v
+fail EROFS rmx ro/file user.ro
+check ro type=d entries=1
+check ro/file type=f content=ro\n xattr=user.ro:yes
+statfs ro
+EOF
+}
+
 wl_smoke() {
 	gtool batch <<'EOF'
 mkdir smoke 0755
@@ -466,7 +493,7 @@ EOF
 name=$1
 shift
 case "$name" in
-full | compat_write | compat_read | smoke | demo) ;;
+full | compat_write | compat_read | readonly | smoke | demo) ;;
 *) echo "not ok - unknown workload '$name'"; exit 2 ;;
 esac
 out=/tmp/wl.out

@@ -14,6 +14,8 @@
 #     caching sends writes later through root's writeback fids, which the
 #     host check sees after the unmount;
 #   acl-mapped: mapped-xattr over trans=tcp.
+# Last, vfsd --readonly: reads work, every change fails with EROFS in the
+# guest, and the host tree is unchanged.
 # Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small.
 . "$(dirname "$0")/../guest/lib.sh"
 g_init vfsd
@@ -63,14 +65,37 @@ bg=$!
 acl_run acl-mapped mapped-xattr tcp ""
 wait $bg
 
-for m in passthrough mapped-xattr acl-fd acl-mapped; do
+# shellcheck disable=SC2034 # G_VFSD_ARGS is read by g_vfsd_start (lib.sh)
+ro_run() {
+	d=$G_TMP/ro
+	mkdir -p "$d/ro"
+	printf 'ro\n' >"$d/ro/file"
+	setfattr -n user.ro -v yes "$d/ro/file"
+	G_VFSD_ARGS=--readonly
+	if ! g_vfsd_start passthrough "$d" "$G_TMP/vfsd-ro.log" >"$G_TMP/ro.out"; then
+		echo "not ok - vfsd --readonly did not start" >>"$G_TMP/ro.out"
+		G_VFSD_ARGS=""
+		return
+	fi
+	G_VFSD_ARGS=""
+	"$G_RUN" --share "tcp:$G_VFSD_PORT" --workload readonly --timeout 120 \
+		--log "$G_TMP/ro.con" >>"$G_TMP/ro.out" 2>&1
+	g_vfsd_stop
+	(cd "$d" && "$G_TOP/build/guest/gtool" check ro/file content='ro\n' \
+		xattr=user.ro:yes && "$G_TOP/build/guest/gtool" check ro entries=1) |
+		sed 's/^\(not \)\{0,1\}ok - /&host: /' >>"$G_TMP/ro.out"
+}
+ro_run
+
+for m in passthrough mapped-xattr acl-fd acl-mapped ro; do
 	n=$(grep -c '^\(not \)\{0,1\}ok - ' "$G_TMP/$m.out")
 	case $m in
 	acl-fd) label="vfsd passthrough, trans=fd, cache=loose, posixacl" ;;
 	acl-mapped) label="vfsd mapped-xattr, posixacl" ;;
+	ro) label="vfsd --readonly" ;;
 	*) label="vfsd $m" ;;
 	esac
-	if [ "$n" -lt 100 ]; then
+	if [ "$n" -lt "$([ $m = ro ] && echo 20 || echo 100)" ]; then
 		g_notok "$label: the workload did not run ($n checks)"
 		sed 's/^/# /' "$G_TMP/$m.out" | tail -15
 		[ -f "$G_TMP/vfsd-$m.log" ] && tail -10 "$G_TMP/vfsd-$m.log" | sed 's/^/# vfsd: /'
