@@ -340,6 +340,7 @@ main(void)
 	test_pb_model("passthrough", POLICY_PASSTHROUGH);
 	test_pb_model("mapped-xattr", POLICY_MAPPED_XATTR);
 	test_pb_model("none", POLICY_NONE);
+	test_pb_model("mapped-file", POLICY_MAPPED_FILE);
 	test_proxy();
 	test_core(POLICY_PASSTHROUGH, "passthrough");
 	test_core(POLICY_MAPPED_XATTR, "mapped-xattr");
