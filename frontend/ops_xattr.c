@@ -24,22 +24,28 @@ xattr_name(const struct p9_str *s, char *out, bool empty_ok)
 	return 0;
 }
 
+/* Fetch the value (or, for "", the name list) into the worker's scratch
+ * space, then keep a copy of exactly its size in the fid, rather than a
+ * 64 KiB buffer per lookup (Linux asks for security.capability on every
+ * truncate, and almost never finds one). */
 static int
 fetch(struct opctx *o, struct fid *f, const char *name, struct fid_xattr *xa)
 {
 	struct hclient *hc = o->c->srv->hc;
+	uint8_t *tmp = o->w->scratch;
 	int n;
 
-	if ((xa->buf = malloc(P9_XATTR_MAX)) == NULL)
-		return -ENOMEM;
 	if (name[0] == '\0')
-		n = helper_xattr_list(hc, &f->cred, f->node->h,
-		    (char *)xa->buf, P9_XATTR_MAX);
+		n = helper_xattr_list(hc, &f->cred, f->node->h, (char *)tmp,
+		    P9_XATTR_MAX);
 	else
-		n = helper_xattr_get(hc, &f->cred, f->node->h, name, xa->buf,
+		n = helper_xattr_get(hc, &f->cred, f->node->h, name, tmp,
 		    P9_XATTR_MAX);
 	if (n < 0)
 		return helper_err(o, n == -ERANGE ? -E2BIG : n);
+	if ((xa->buf = malloc(n > 0 ? (size_t)n : 1)) == NULL)
+		return -ENOMEM;
+	memcpy(xa->buf, tmp, (size_t)n);
 	xa->size = (size_t)n;
 	return 0;
 }
