@@ -97,7 +97,7 @@ g_port() {
 
 g_wait_port() { # port pid
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 200 ]; do
 		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.1

@@ -52,6 +52,7 @@ if g_wait_port "$port" "$dpid"; then
 		'^not ok - (fstat|ftruncate|fchmod) after unlink|^not ok - read after unlink\+ftruncate'
 else
 	g_notok "diod did not start listening on $port"
+	sed 's/^/# diod: /' "$G_TMP/diod.log" 2>/dev/null | tail -5
 fi
 
 mkdir -p "$G_TMP/fd"
@@ -62,4 +63,5 @@ while [ ! -S "$G_TMP/9p.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); do
 "$G_RUN" --share "unix:$G_TMP/9p.sock" --mount-opts "aname=$G_TMP/fd" --workload smoke \
 	--timeout 120 --log "$G_TMP/fd.con" >"$G_TMP/fd.out" 2>&1
 g_tap "diod trans=fd via virtio-serial" "$G_TMP/fd.out"
+grep -q '^not ok' "$G_TMP/fd.out" && sed 's/^/# diod: /' "$G_TMP/diod-fd.log" 2>/dev/null | tail -5
 g_done
