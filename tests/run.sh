@@ -18,8 +18,10 @@ run_one() { # name command...
 	name=$1; shift
 	case "$name" in *${VFSD_TESTS:-}*) ;; *) return ;; esac
 	out="$log/$(echo "$name" | tr '/' '_').log"
+	t0=$(date +%s)
 	"$@" >"$out" 2>&1
 	rc=$?
+	secs=$(( $(date +%s) - t0 ))
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -28,9 +30,9 @@ run_one() { # name command...
 	fi
 	pass=$((pass + p)); fail=$((fail + f))
 	if [ "$f" -eq 0 ]; then
-		echo "PASS $name ($p)"
+		echo "PASS $name ($p) ${secs}s"
 	else
-		echo "FAIL $name ($p passed, $f failed) - log: $out"
+		echo "FAIL $name ($p passed, $f failed) ${secs}s - log: $out"
 		grep -B2 -A6 '^not ok' "$out" | head -40 | sed 's/^/    /'
 	fi
 }
