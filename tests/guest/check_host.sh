@@ -5,9 +5,9 @@
 #   tests/guest/check_host.sh [--small|--tiny] [--acl] [--compat] DIR MODEL [GUEST_OUTPUT]
 #
 #   DIR           the export root on the host
-#   MODEL         passthrough | mapped-xattr | mapped-file (--compat only) |
-#                 none (the server's security model; "none" and servers
-#                 without models, like diod as root, store like passthrough)
+#   MODEL         passthrough | mapped-xattr | mapped-file | none (the
+#                 server's security model; "none" and servers without
+#                 models, like diod as root, store like passthrough)
 #   GUEST_OUTPUT  the guest's output (tests/guest/run.sh stdout); its
 #                 "# sha256 PATH HASH SIZE" line is compared with the host
 #   --small       the workload ran with ARG=small (4 MiB, 1,000 entries)
@@ -41,8 +41,7 @@ gtool=${VFSD_GUEST_DIR:-$here/../../build/guest}/gtool
 case "$model" in
 passthrough | none) view=passthrough ;;
 mapped-xattr | mapped) view=mapped-xattr ;;
-mapped-file) view=mapped-file
-	[ $compat = 1 ] || { echo "not ok - host: mapped-file is checked for --compat only"; exit 1; } ;;
+mapped-file) view=mapped-file ;;
 *) echo "not ok - host: unsupported model $model"; exit 1 ;;
 esac
 
@@ -54,13 +53,7 @@ trap 'rm -f "$out"' EXIT
 
 host_checks() {
 	if [ $compat = 1 ]; then
-		# mapped-file: each directory also holds its .virtfs_metadata
-		compat_expect | if [ "$view" = mapped-file ]; then
-			awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^entries=/) {
-				split($i, a, "="); $i = "entries=" a[2] + 1 }; print }'
-		else
-			cat
-		fi
+		compat_expect
 		compat_meta | meta_checks "$view"
 		return
 	fi
@@ -72,7 +65,7 @@ host_checks() {
 	echo "checkpat wl/big/big.bin $size 42"
 	echo "listmany wl/many $many"
 	if [ $acl = 1 ]; then
-		if [ "$view" = passthrough ]; then
+		if [ "$view" != mapped-xattr ]; then
 			acl_checks system.posix_acl_
 		else
 			acl_checks user.virtfs.system.posix_acl_
@@ -87,6 +80,15 @@ sed 's/^\(not \)\{0,1\}ok - /&host: /' "$out"
 
 top=wl
 [ $compat = 1 ] && top=compat
+if [ "$view" != mapped-file ]; then
+	meta=$(cd "$dir" && find "$top" -name '.virtfs_metadata*' | head -3)
+	if [ -z "$meta" ]; then
+		echo "ok - host: no .virtfs_metadata under $top"
+	else
+		echo "not ok - host: mapped-file metadata in a $model export:" $meta
+		rc=1
+	fi
+fi
 if [ "$view" != passthrough ]; then
 	# mapped models must never leave devices, FIFOs or symlinks on the host
 	odd=$(cd "$dir" && find "$top" ! -type f ! -type d | head -5)

@@ -33,7 +33,8 @@
  *   check PATH KEY=VALUE...   compare lstat / readlink / content / xattrs:
  *     type=f|d|l|p|c|b|s perm=0640 uid=N gid=N nlink=N size=N rdev=MAJ:MIN
  *     target=STR content=STR (\n \t \\ \s=space escapes) mtime=SEC[.NSEC]
- *     same=OTHERPATH (same inode) entries=N (names besides . and ..)
+ *     same=OTHERPATH (same inode) entries=N (names besides . and .. and
+ *     mapped-file's .virtfs_metadata*)
  *     xattr=NAME:TEXT xhex=NAME:HEX noxattr=NAME xlisted=NAME xunlisted=NAME
  *     xbig=NAME:SIZE (the setxbig pattern)
  *   absent PATH                    lstat must give ENOENT
@@ -362,7 +363,8 @@ scan_dir(int dfd, unsigned char *seen, long n, long *foreign, long *dups)
 
 			pos += d->d_reclen;
 			if (strcmp(d->d_name, ".") == 0 ||
-			    strcmp(d->d_name, "..") == 0)
+			    strcmp(d->d_name, "..") == 0 ||
+			    strcmp(d->d_name, ".virtfs_metadata") == 0)
 				continue;
 			if (d->d_name[0] != 'f' || *end != '\0' || i < 0 ||
 			    i >= n || end - d->d_name != 6)
@@ -724,8 +726,12 @@ count_entries(const char *path)
 
 	if (d == NULL)
 		return -1;
+	/* mapped-file metadata is never visible to a guest; on a host it
+	 * sits in every directory, so entries= counts what the guest sees */
 	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, ".virtfs_metadata") != 0 &&
+		    strcmp(e->d_name, ".virtfs_metadata_root") != 0;
 	closedir(d);
 	return n;
 }

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Validates the guest harness against 9P servers that exist today: QEMU's
-# own -virtfs local (mapped-xattr and passthrough, trans=virtio) and diod
+# own -virtfs local (mapped-xattr, passthrough, mapped-file; trans=virtio) and diod
 # (trans=tcp).  Each runs the "full" workload and the host check.  These
 # servers have known bugs; each run must fail exactly those checks, so the
 # harness is shown to catch real failures and to pass everything else:
 #   QEMU 7.2: ftruncate/fchmod on an unlinked open file give ENOENT (it
-#     works by path); passthrough mknod of FIFO/char/block/socket gives ENXIO
+#     works by path; mapped-file's fchmod "works" by writing a stale
+#     metadata file under the old name); passthrough mknod of FIFO/char/block/socket gives ENXIO
 #     (its post-create chmod trips its own special-file check).
 #   diod 1.0.24: fstat/ftruncate/fchmod on an unlinked open file give ENOENT.
 # Also a trans=fd smoke run: diod serving one connection (-r/-w) that QEMU
@@ -41,6 +42,8 @@ g_expect "qemu-local passthrough" "$G_TMP/q-passthrough.out" "$unlinked" \
 # diod serves the mount-root attach as "nobody", who must reach the export
 mkdir -p "$G_TMP/diod"
 chmod 755 "$G_TMP"
+qemu_local mapped-file &
+qf=$!
 port=$(g_port)
 dpid=""
 g_bg dpid diod -f -n -c /dev/null -L "$G_TMP/diod.log" -e "$G_TMP/diod" -l "127.0.0.1:$port"
@@ -54,6 +57,9 @@ else
 	g_notok "diod did not start listening on $port"
 	sed 's/^/# diod: /' "$G_TMP/diod.log" 2>/dev/null | tail -5
 fi
+wait $qf
+g_expect "qemu-local mapped-file" "$G_TMP/q-mapped-file.out" \
+	'^not ok - ftruncate after unlink |^not ok - read after unlink\+ftruncate' 
 
 mkdir -p "$G_TMP/fd"
 g_bg fpid "$G_TOP/build/guest/gtool" accept1 "$G_TMP/9p.sock" 3 diod -f -n -c /dev/null \

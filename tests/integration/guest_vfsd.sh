@@ -14,27 +14,29 @@
 #     caching sends writes later through root's writeback fids, which the
 #     host check sees after the unmount;
 #   acl-mapped: mapped-xattr over trans=tcp.
-# Last, vfsd --readonly: reads work, every change fails with EROFS in the
-# guest, and the host tree is unchanged.
+# Last, the small workload (4 MiB, 1,000 entries) in mapped-file, and vfsd
+# --readonly: reads work, every change fails with EROFS in the guest, and
+# the host tree is unchanged.
 # Nothing is expected to fail.  VFSD_GUEST_SMALL=1 runs ARG=small.
 . "$(dirname "$0")/../guest/lib.sh"
 g_init vfsd
 size="" small=""
 [ "${VFSD_GUEST_SMALL:-0}" = 1 ] && size=small small=--small
 
-one() { # model
-	m=$1 d=$G_TMP/$1
+one() { # model [size]
+	m=$1 d=$G_TMP/$1 sz=${2:-$size} sm=$small
+	[ "$sz" = small ] && sm=--small
 	mkdir -p "$d"
 	if ! g_vfsd_start "$m" "$d" "$G_TMP/vfsd-$m.log" >"$G_TMP/$m.out"; then
 		echo "not ok - vfsd ($m) did not start; no guest run" >>"$G_TMP/$m.out"
 		return
 	fi
-	"$G_RUN" --share "tcp:$G_VFSD_PORT" --workload full --arg "$size" \
+	"$G_RUN" --share "tcp:$G_VFSD_PORT" --workload full --arg "$sz" \
 		--timeout 400 --log "$G_TMP/$m.con" >>"$G_TMP/$m.out" 2>&1
 	rc=$?
 	g_vfsd_stop
 	[ $rc = 0 ] || echo "not ok - guest run exited $rc" >>"$G_TMP/$m.out"
-	"$G_CHECK" $small "$d" "$m" "$G_TMP/$m.out" >>"$G_TMP/$m.out" 2>&1 ||
+	"$G_CHECK" $sm "$d" "$m" "$G_TMP/$m.out" >>"$G_TMP/$m.out" 2>&1 ||
 		echo "# host check failed" >>"$G_TMP/$m.out"
 }
 
@@ -85,9 +87,12 @@ ro_run() {
 		xattr=user.ro:yes && "$G_TOP/build/guest/gtool" check ro entries=1) |
 		sed 's/^\(not \)\{0,1\}ok - /&host: /' >>"$G_TMP/ro.out"
 }
+one mapped-file small &
+bg=$!
 ro_run
+wait $bg
 
-for m in passthrough mapped-xattr acl-fd acl-mapped ro; do
+for m in passthrough mapped-xattr acl-fd acl-mapped mapped-file ro; do
 	n=$(grep -c '^\(not \)\{0,1\}ok - ' "$G_TMP/$m.out")
 	case $m in
 	acl-fd) label="vfsd passthrough, trans=fd, cache=loose, posixacl" ;;
