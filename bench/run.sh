@@ -19,7 +19,7 @@
 #   BENCH_OUT=DIR    where results go (default bench/results)
 # Output: the table on stdout; BENCH_OUT/results.csv (medians, min, max),
 # results.json, raw.csv (every repetition), errors.csv, table.txt.
-ulimit -c 0 2>/dev/null  # a crashing peer must not leave core files in the tree
+ulimit -S -c 0 2>/dev/null  # no core files from a crashing peer (soft limit: diod raises its own)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
