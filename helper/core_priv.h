@@ -22,12 +22,14 @@ struct core {
 	pthread_mutex_t qlock;	/* guards qmap */
 	pthread_mutex_t mlock;	/* mapped-file metadata read-modify-write */
 	int no_getversion;	/* set once FS_IOC_GETVERSION is unsupported */
+	bool has_xattrat;	/* the kernel has getxattrat & co (6.13) */
 	struct policy_qidmap *qmap;
 };
 
 /* Saved per-thread credentials while a request runs as the guest user. */
 struct cred_saved {
-	bool switched;
+	bool switched;		/* something below was changed */
+	bool uid_set, gid_set, groups_set;
 	uid_t fsuid;
 	gid_t fsgid;
 	int ngroups;
@@ -45,17 +47,33 @@ void cred_leave(struct cred_saved *s);
 /* core_node.c */
 int core_stat(int fd, struct stat *st);
 int core_walk1(struct core *c, int dirfd, const char *name, int *out);
+/* openat2 beneath dirfd, no symlink, no magic link, O_NOFOLLOW|O_CLOEXEC
+ * added; -ENOSYS for a multi-component name where openat2 is missing. */
+int core_open_beneath(struct core *c, int dirfd, const char *name,
+    int flags);
 int core_reopen(struct core *c, int nodefd, int flags, int *fd);
+/* The same for a node whose stat the caller has. */
+int core_reopen_st(struct core *c, int nodefd, const struct stat *st,
+    int flags, int *fd);
 int core_node_of(struct core *c, int fd, int *nodefd);
-int core_proc_name(struct core *c, int fd, char *buf, size_t cap,
+/* Names fd for an *at call (cap >= 32); true if through the core's own
+ * /proc/self/fd, which can only reach our descriptor. */
+bool core_proc_name(struct core *c, int fd, char *buf, size_t cap,
     int *dirfd);
 /* The kernel's path of our descriptor (a hint, never trusted alone). */
 int core_path_of(struct core *c, int fd, char *buf, size_t cap);
 int core_fill_attr(struct core *c, int nodefd, const struct stat *st,
     struct core_attr *attr);
+/* fd: a real descriptor of the node the caller already has, or -1;
+ * want: CORE_ATTR_* */
+int core_fill_attr_fd(struct core *c, int nodefd, int fd,
+    const struct stat *st, unsigned int want, struct core_attr *attr);
 int core_beneath(struct core *c, int nodefd);
 int core_check_name(struct core *c, const char *name, int flags);
 void core_close(int fd);
+
+/* core_xattr.c */
+bool core_probe_xattrat(struct core *c);
 
 /* core_acl.c: ACL inheritance for a new object (its directory's default
  * ACL), and the mapped-xattr ACL upkeep on chmod and ACL set. */
@@ -89,6 +107,8 @@ int core_plan(struct core *c, const struct core_cred *cr, uint32_t type,
 /* core_meta.c: the mapped models' record of the guest identity. */
 int core_meta_get(struct core *c, int nodefd, const struct stat *st,
     struct policy_meta *m);
+/* mapped-xattr: the record on a real descriptor. */
+int core_meta_get_fd(int fd, struct policy_meta *m);
 /* fd is a real descriptor of a regular file or directory. */
 int core_meta_put_fd(struct core *c, int fd, const struct policy_meta *m);
 int core_meta_put(struct core *c, int nodefd, const struct policy_meta *m);

@@ -38,16 +38,51 @@ cred_leave(struct cred_saved *s)
 {
 	if (!s->switched)
 		return;
-	syscall(SYS_setfsuid, s->fsuid);
-	syscall(SYS_setfsgid, s->fsgid);
 	/* Continuing with a guest's identity on a server thread would let
 	 * the next request run as the wrong user: fail closed. */
-	if (syscall(SYS_setgroups, s->ngroups, s->groups) != 0 ||
-	    cur_fsuid() != s->fsuid || cur_fsgid() != s->fsgid)
+	if (s->uid_set && ((void)syscall(SYS_setfsuid, s->fsuid),
+	    cur_fsuid() != s->fsuid))
 		abort();
-	s->switched = false;
+	if (s->gid_set && ((void)syscall(SYS_setfsgid, s->fsgid),
+	    cur_fsgid() != s->fsgid))
+		abort();
+	if (s->groups_set && syscall(SYS_setgroups, s->ngroups,
+	    s->groups) != 0)
+		abort();
+	s->switched = s->uid_set = s->gid_set = s->groups_set = false;
 }
 
+static bool
+has_gid(const gid_t *g, int n, gid_t x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (g[i] == x)
+			return true;
+	return false;
+}
+
+/* Whether the thread's supplementary groups already give what the
+ * request's do once the fsgid is the request's gid: the kernel asks "is
+ * the fsgid or one of the groups X", so only the set counts, and the
+ * fsgid itself belongs to it either way. */
+static bool
+same_groups(const struct cred_saved *s, const gid_t *g, int n, gid_t gid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (g[i] != gid && !has_gid(s->groups, s->ngroups, g[i]))
+			return false;
+	for (i = 0; i < s->ngroups; i++)
+		if (s->groups[i] != gid && !has_gid(g, n, s->groups[i]))
+			return false;
+	return true;
+}
+
+/* Only what differs is changed: a request of the server's own identity
+ * (a root guest, the proxy's) costs the three reads and nothing else. */
 int
 cred_enter(const struct core *c, const struct core_cred *cr,
     struct cred_saved *s)
@@ -55,7 +90,7 @@ cred_enter(const struct core *c, const struct core_cred *cr,
 	gid_t g[CORE_MAX_GROUPS];
 	int i, n;
 
-	s->switched = false;
+	s->switched = s->uid_set = s->gid_set = s->groups_set = false;
 	if (!wants_switch(c, cr))
 		return 0;
 	if (cr->ngroups < 0 || cr->ngroups > CORE_MAX_GROUPS)
@@ -69,16 +104,29 @@ cred_enter(const struct core *c, const struct core_cred *cr,
 	for (i = 0; i < cr->ngroups; i++)
 		g[i] = cr->groups[i];
 	s->switched = true;
-	if (syscall(SYS_setgroups, cr->ngroups, g) != 0) {
-		n = -errno;
-		cred_leave(s);
-		return n;
+	if (!same_groups(s, g, cr->ngroups, cr->gid)) {
+		s->groups_set = true;
+		if (syscall(SYS_setgroups, cr->ngroups, g) != 0) {
+			n = -errno;
+			cred_leave(s);
+			return n;
+		}
 	}
-	syscall(SYS_setfsgid, cr->gid);
-	syscall(SYS_setfsuid, cr->uid);
-	if (cur_fsgid() != cr->gid || cur_fsuid() != cr->uid) {
-		cred_leave(s);
-		return -EPERM;
+	if (s->fsgid != cr->gid) {
+		s->gid_set = true;
+		syscall(SYS_setfsgid, cr->gid);
+		if (cur_fsgid() != cr->gid) {
+			cred_leave(s);
+			return -EPERM;
+		}
+	}
+	if (s->fsuid != cr->uid) {
+		s->uid_set = true;
+		syscall(SYS_setfsuid, cr->uid);
+		if (cur_fsuid() != cr->uid) {
+			cred_leave(s);
+			return -EPERM;
+		}
 	}
 	return 0;
 }
