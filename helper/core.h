@@ -104,6 +104,16 @@ int core_resolve(struct core *c, const char *path, bool want_parent,
 int core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,
     struct core_attr *attr);
 int core_getattr(struct core *c, int nodefd, struct core_attr *attr);
+/* The same, reading only what want asks for beyond the stat and the
+ * model's mapping: the generation costs an open and an ioctl, and a walk
+ * (qids only) or the proxy's lstat has no use for it.  has_gen is false
+ * when it was not asked for. */
+#define CORE_ATTR_GEN	0x1
+#define CORE_ATTR_ALL	0x1
+int core_lookup_want(struct core *c, int dirfd, const char *name,
+    unsigned int want, int *nodefd, struct core_attr *attr);
+int core_getattr_want(struct core *c, int nodefd, unsigned int want,
+    struct core_attr *attr);
 /* 0 if dirfd/name is the object nodefd refers to, -ESTALE if not. */
 int core_same_node(struct core *c, int dirfd, const char *name, int nodefd);
 

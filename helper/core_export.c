@@ -59,7 +59,9 @@ core_open_export(const char *path, const struct core_opts *opts,
 	c->privileged = geteuid() == 0;
 	pthread_mutex_init(&c->qlock, NULL);
 	pthread_mutex_init(&c->mlock, NULL);
-	if ((r = export_fds(c, path)) < 0 ||
+	if ((r = export_fds(c, path)) == 0)
+		c->has_xattrat = core_probe_xattrat(c);
+	if (r < 0 ||
 	    (opts->multidevs == POLICY_MULTIDEVS_REMAP &&
 	    (c->qmap = policy_qidmap_new()) == NULL)) {
 		core_free(c);
@@ -124,16 +126,17 @@ next_component(const char **p, char *name)
 	return 1;
 }
 
-int
-core_resolve(struct core *c, const char *path, bool want_parent,
+/* The old way, one checked component at a time from a copy of the root:
+ * what '..' needs (clamped at the root, each parent proven beneath it),
+ * and what gives a symlink met halfway its exact answer (ENOTDIR). */
+static int
+resolve_walk(struct core *c, const char *path, bool want_parent,
     int *nodefd, char *last)
 {
 	char name[NAME_MAX + 1], peek[NAME_MAX + 1];
 	const char *p = path, *q;
 	int r, cur = -1, next;
 
-	if (path == NULL || strnlen(path, PATH_MAX) >= PATH_MAX)
-		return path == NULL ? -EINVAL : -ENAMETOOLONG;
 	if ((r = core_root(c, &cur)) < 0)
 		return r;
 	while ((r = next_component(&p, name)) > 0) {
@@ -160,4 +163,78 @@ core_resolve(struct core *c, const char *path, bool want_parent,
 	}
 	*nodefd = cur;
 	return 0;
+}
+
+/* Check every component as core_walk1 would and copy the path, relative
+ * and without empty components, to rel (the parent's part only with
+ * want_parent, the last name going to last).  Returns the number of
+ * components copied, or -errno (the walk then finds the error it would
+ * have met first); *dotdot says whether one is "..". */
+static int
+scan_path(struct core *c, const char *path, bool want_parent, char *rel,
+    char *last, bool *dotdot)
+{
+	char name[NAME_MAX + 1];
+	const char *p = path;
+	size_t len = 0, n;
+	int r, count = 0, prev = 0;
+
+	*dotdot = false;
+	rel[0] = '\0';
+	while ((r = next_component(&p, name)) > 0) {
+		if ((r = core_check_name(c, name, POLICY_NAME_LOOKUP)) < 0)
+			return r;
+		if (strcmp(name, "..") == 0)
+			*dotdot = true;
+		n = strlen(name);
+		prev = (int)len;
+		if (len > 0)
+			rel[len++] = '/';
+		memcpy(rel + len, name, n + 1);
+		len += n;
+		count++;
+	}
+	if (r < 0)
+		return r;
+	if (!want_parent)
+		return count;
+	if (count == 0)
+		return -EINVAL;	/* the root has no parent and no name */
+	strcpy(last, rel + prev + (prev > 0));
+	if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+		return -EINVAL;
+	rel[prev] = '\0';
+	return count - 1;
+}
+
+/* The whole path in one openat2: RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|
+ * RESOLVE_NO_MAGICLINKS is exactly the confinement a walk by names
+ * gives, without a descriptor per component.  Anything openat2 refuses
+ * that a walk answers differently ('..', a symlink halfway, an older
+ * kernel) is walked instead. */
+int
+core_resolve(struct core *c, const char *path, bool want_parent,
+    int *nodefd, char *last)
+{
+	char rel[PATH_MAX];
+	bool dotdot;
+	int n, fd;
+
+	if (path == NULL || strnlen(path, PATH_MAX) >= PATH_MAX)
+		return path == NULL ? -EINVAL : -ENAMETOOLONG;
+	if ((n = scan_path(c, path, want_parent, rel, last, &dotdot)) < 0)
+		return resolve_walk(c, path, want_parent, nodefd, last);
+	if (n == 0)
+		return core_root(c, nodefd);
+	if (!dotdot) {
+		fd = core_open_beneath(c, c->rootfd, rel, O_PATH);
+		if (fd >= 0) {
+			*nodefd = fd;
+			return 0;
+		}
+		if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN &&
+		    fd != -ENOSYS)
+			return fd;
+	}
+	return resolve_walk(c, path, want_parent, nodefd, last);
 }

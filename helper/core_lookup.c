@@ -6,7 +6,8 @@
 #include "helper/core_priv.h"
 
 int
-core_getattr(struct core *c, int nodefd, struct core_attr *attr)
+core_getattr_want(struct core *c, int nodefd, unsigned int want,
+    struct core_attr *attr)
 {
 	struct stat st;
 	int r;
@@ -15,18 +16,31 @@ core_getattr(struct core *c, int nodefd, struct core_attr *attr)
 	 * object still answers. */
 	if ((r = core_stat(nodefd, &st)) < 0)
 		return r;
-	return core_fill_attr(c, nodefd, &st, attr);
+	return core_fill_attr_fd(c, nodefd, -1, &st, want, attr);
+}
+
+int
+core_getattr(struct core *c, int nodefd, struct core_attr *attr)
+{
+	return core_getattr_want(c, nodefd, CORE_ATTR_ALL, attr);
 }
 
 int
 core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,
     struct core_attr *attr)
 {
+	return core_lookup_want(c, dirfd, name, CORE_ATTR_ALL, nodefd, attr);
+}
+
+int
+core_lookup_want(struct core *c, int dirfd, const char *name,
+    unsigned int want, int *nodefd, struct core_attr *attr)
+{
 	int r, fd;
 
 	if ((r = core_walk1(c, dirfd, name, &fd)) < 0)
 		return r;
-	if (attr != NULL && (r = core_getattr(c, fd, attr)) < 0) {
+	if (attr != NULL && (r = core_getattr_want(c, fd, want, attr)) < 0) {
 		core_close(fd);
 		return r;
 	}

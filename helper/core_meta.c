@@ -34,28 +34,74 @@ get_exact(int fd, const char *name, uint8_t *buf, size_t want, bool *got)
 	return 0;
 }
 
+/* Which of the four names the host's list holds, so that a lookup does
+ * not pay one ENODATA round trip per absent name (a file made on the
+ * host has none; only devices carry an rdev).  A list too long for the
+ * buffer is not read: every name is then asked for. */
+#define META_ALL	(POLICY_META_UID | POLICY_META_GID | \
+	POLICY_META_MODE | POLICY_META_RDEV)
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} meta_names[] = {
+	{ POLICY_XATTR_UID, POLICY_META_UID },
+	{ POLICY_XATTR_GID, POLICY_META_GID },
+	{ POLICY_XATTR_MODE, POLICY_META_MODE },
+	{ POLICY_XATTR_RDEV, POLICY_META_RDEV },
+};
+
 static int
-xattr_get_fd(int fd, struct policy_meta *m)
+meta_present(int fd, uint32_t *bits)
 {
-	static const struct { const char *name; uint32_t bit; } u32s[] = {
-		{ POLICY_XATTR_UID, POLICY_META_UID },
-		{ POLICY_XATTR_GID, POLICY_META_GID },
-		{ POLICY_XATTR_MODE, POLICY_META_MODE },
-	};
+	char list[512];
+	size_t i, off = 0;
+	ssize_t n;
+
+	*bits = 0;
+	n = flistxattr(fd, list, sizeof(list));
+	if (n < 0) {
+		if (errno == ERANGE)
+			*bits = META_ALL;
+		return errno == ERANGE || errno == ENOTSUP ? 0 : -errno;
+	}
+	while (off < (size_t)n) {
+		const char *e = list + off;
+		size_t len = strnlen(e, (size_t)n - off);
+
+		for (i = 0; i < 4; i++)
+			if (strcmp(e, meta_names[i].name) == 0)
+				*bits |= meta_names[i].bit;
+		off += len + 1;
+	}
+	return 0;
+}
+
+int
+core_meta_get_fd(int fd, struct policy_meta *m)
+{
 	uint32_t *dst[3] = { &m->uid, &m->gid, &m->mode };
+	uint32_t bits;
 	uint8_t b[8];
 	bool got;
 	size_t i;
 	int r;
 
+	m->valid = 0;
+	if ((r = meta_present(fd, &bits)) < 0)
+		return r;
 	for (i = 0; i < 3; i++) {
-		if ((r = get_exact(fd, u32s[i].name, b, 4, &got)) < 0)
+		if (!(bits & meta_names[i].bit))
+			continue;
+		if ((r = get_exact(fd, meta_names[i].name, b, 4, &got)) < 0)
 			return r;
 		if (got) {
 			policy_get_u32(b, 4, dst[i]);
-			m->valid |= u32s[i].bit;
+			m->valid |= meta_names[i].bit;
 		}
 	}
+	if (!(bits & POLICY_META_RDEV))
+		return 0;
 	if ((r = get_exact(fd, POLICY_XATTR_RDEV, b, 8, &got)) < 0)
 		return r;
 	if (got) {
@@ -76,10 +122,11 @@ core_meta_get(struct core *c, int nodefd, const struct stat *st,
 		return 0;
 	if (c->opts.model == POLICY_MAPPED_FILE)
 		return core_mfile_get(c, nodefd, m);
-	if ((r = core_reopen(c, nodefd, S_ISDIR(st->st_mode) ?
-	    O_RDONLY | O_DIRECTORY : O_RDONLY, &fd)) < 0)
+	if ((r = core_reopen_st(c, nodefd, st, S_ISDIR(st->st_mode) ?
+	    O_RDONLY | O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK,
+	    &fd)) < 0)
 		return r;
-	r = xattr_get_fd(fd, m);
+	r = core_meta_get_fd(fd, m);
 	core_close(fd);
 	return r;
 }
@@ -137,8 +184,9 @@ core_meta_put(struct core *c, int nodefd, const struct policy_meta *m)
 		return -EPERM;	/* the kernel refuses user xattrs here */
 	if (c->opts.model == POLICY_MAPPED_FILE)
 		return core_mfile_put(c, nodefd, m, false);
-	if ((r = core_reopen(c, nodefd, S_ISDIR(st.st_mode) ?
-	    O_RDONLY | O_DIRECTORY : O_RDONLY, &fd)) < 0)
+	if ((r = core_reopen_st(c, nodefd, &st, S_ISDIR(st.st_mode) ?
+	    O_RDONLY | O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK,
+	    &fd)) < 0)
 		return r;
 	r = core_meta_put_fd(c, fd, m);
 	core_close(fd);

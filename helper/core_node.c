@@ -49,8 +49,8 @@ is_root(struct core *c, const struct stat *st)
 	return st->st_dev == c->rootdev && st->st_ino == c->rootino;
 }
 
-static int
-open_name(struct core *c, int dirfd, const char *name, int flags)
+int
+core_open_beneath(struct core *c, int dirfd, const char *name, int flags)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
@@ -65,8 +65,10 @@ open_name(struct core *c, int dirfd, const char *name, int flags)
 			return fd >= 0 ? fd : -errno;
 		__atomic_store_n(&c->no_openat2, 1, __ATOMIC_RELAXED);
 	}
-	/* Without openat2 the name is still one checked component, and
+	/* Without openat2 only one checked component may be opened, and
 	 * O_NOFOLLOW keeps a trailing symlink from being followed. */
+	if (strchr(name, '/') != NULL)
+		return -ENOSYS;
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
 	return fd >= 0 ? fd : -errno;
 }
@@ -113,66 +115,133 @@ core_walk1(struct core *c, int dirfd, const char *name, int *out)
 	if (strcmp(name, "..") == 0)
 		return walk_dotdot(c, dirfd, out);
 	if (strcmp(name, ".") == 0)
-		fd = open_name(c, dirfd, ".", O_PATH | O_DIRECTORY);
+		fd = core_open_beneath(c, dirfd, ".", O_PATH | O_DIRECTORY);
 	else
-		fd = open_name(c, dirfd, name, O_PATH);
+		fd = core_open_beneath(c, dirfd, name, O_PATH);
 	if (fd < 0)
 		return fd;
 	*out = fd;
 	return 0;
 }
 
-int
+/* getpid() is a system call (glibc no longer caches it) and every
+ * re-open asks; a per-thread cache, forgotten in a forked child, answers
+ * instead.  A child has only the thread that forked, so resetting that
+ * thread's copy is enough. */
+static __thread pid_t tls_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void
+pid_forget(void)
+{
+	tls_pid = 0;
+}
+
+static void
+pid_register(void)
+{
+	pthread_atfork(NULL, NULL, pid_forget);
+}
+
+static pid_t
+cur_pid(void)
+{
+	if (tls_pid == 0) {
+		pthread_once(&pid_once, pid_register);
+		tls_pid = getpid();
+	}
+	return tls_pid;
+}
+
+/* Decimal digits of a descriptor number, without snprintf. */
+static void
+fd_digits(char *buf, int fd)
+{
+	char tmp[12];
+	unsigned int v = (unsigned int)fd;
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*buf++ = tmp[--n];
+	*buf = '\0';
+}
+
+/* True when the name is relative to the core's own /proc/self/fd, which
+ * can only name our descriptors; false for the "/proc/self/fd/N" path a
+ * forked child uses, which is resolved from "/" and so proves nothing. */
+bool
 core_proc_name(struct core *c, int fd, char *buf, size_t cap, int *dirfd)
 {
 	/* After a fork procfd still shows the parent's table: use the
 	 * path, which names our own. */
-	if (getpid() == c->pid) {
-		snprintf(buf, cap, "%d", fd);
+	if (cur_pid() == c->pid && cap >= 12) {
+		fd_digits(buf, fd);
 		*dirfd = c->procfd;
-	} else {
-		snprintf(buf, cap, "/proc/self/fd/%d", fd);
-		*dirfd = AT_FDCWD;
+		return true;
 	}
-	return 0;
+	snprintf(buf, cap, "/proc/self/fd/%d", fd);
+	*dirfd = AT_FDCWD;
+	return false;
 }
 
 int
-core_reopen(struct core *c, int nodefd, int flags, int *out)
+core_reopen_st(struct core *c, int nodefd, const struct stat *st, int flags,
+    int *out)
 {
 	char name[32];
-	struct stat st, st2;
-	int dirfd, r, fd;
+	struct stat st2;
+	bool own;
+	int dirfd, r, fd, oflags;
 
-	if ((r = core_stat(nodefd, &st)) < 0)
-		return r;
 	/* The inode's type never changes, so this check cannot race. */
-	if (S_ISLNK(st.st_mode))
+	if (S_ISLNK(st->st_mode))
 		return -ELOOP;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		return -ENXIO;
-	if (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
+	if (S_ISDIR(st->st_mode) && (flags & O_ACCMODE) != O_RDONLY)
 		return -EISDIR;
-	core_proc_name(c, nodefd, name, sizeof(name), &dirfd);
+	own = core_proc_name(c, nodefd, name, sizeof(name), &dirfd);
 	/* O_NOFOLLOW would refuse the magic link itself; it is safe to
-	 * follow because it names our own node. */
-	fd = openat(dirfd, name, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) |
-	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	 * follow because it names our own node.  O_NONBLOCK: an open that
+	 * would wait (a lease being broken) fails instead of stalling the
+	 * thread. */
+	oflags = (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK;
+	fd = openat(dirfd, name, oflags);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st2) != 0 || st2.st_dev != st.st_dev ||
-	    st2.st_ino != st.st_ino) {
+	/* Through procfd the open reached exactly our node; the path form
+	 * could meet anything mounted (or made) at /proc: prove it. */
+	if (!own && (fstat(fd, &st2) != 0 || st2.st_dev != st->st_dev ||
+	    st2.st_ino != st->st_ino)) {
 		core_close(fd);
 		return -ESTALE;
 	}
-	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL,
-	    fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+	/* F_SETFL takes the flags the file was opened with, so F_GETFL is
+	 * not needed. */
+	if (!(flags & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, oflags & ~O_NONBLOCK) != 0) {
 		r = -errno;
 		core_close(fd);
 		return r;
 	}
 	*out = fd;
 	return 0;
+}
+
+int
+core_reopen(struct core *c, int nodefd, int flags, int *out)
+{
+	struct stat st;
+	int r;
+
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	return core_reopen_st(c, nodefd, &st, flags, out);
 }
 
 /* An O_PATH node for the inode an open descriptor refers to. */
@@ -239,36 +308,64 @@ core_beneath(struct core *c, int nodefd)
 
 /* The inode generation, where the file system keeps one: regular files
  * and directories only (nothing else is ever opened), read with
- * FS_IOC_GETVERSION on a fresh read-only descriptor.  A file system
- * without the ioctl is remembered, so it costs one try per export. */
+ * FS_IOC_GETVERSION on a real descriptor.  A file system without the
+ * ioctl is remembered, so it costs one try per export. */
 static void
-core_gen(struct core *c, int nodefd, const struct stat *st,
-    struct core_attr *a)
+core_gen(struct core *c, int fd, struct core_attr *a)
 {
 	long g = 0;
-	int fd;
 
-	a->gen = 0;
-	a->has_gen = false;
-	if ((!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) ||
-	    __atomic_load_n(&c->no_getversion, __ATOMIC_RELAXED))
-		return;
-	if (core_reopen(c, nodefd, S_ISDIR(st->st_mode) ? O_RDONLY |
-	    O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK, &fd) < 0)
-		return;
 	if (ioctl(fd, FS_IOC_GETVERSION, &g) == 0) {
 		a->gen = (uint32_t)g;
 		a->has_gen = true;
 	} else if (errno == ENOTTY || errno == EOPNOTSUPP)
 		__atomic_store_n(&c->no_getversion, 1, __ATOMIC_RELAXED);
-	core_close(fd);
+}
+
+/* What the guest sees beyond the stat: the mapped models' record and the
+ * generation.  Both read a regular file or directory through one real
+ * descriptor: fd if the caller has one, else one re-open for both. */
+static int
+fill_extra(struct core *c, int nodefd, int fd, const struct stat *st,
+    unsigned int want, struct core_attr *a)
+{
+	struct policy_meta m = { 0 };
+	bool xmeta = c->opts.model == POLICY_MAPPED_XATTR;
+	bool gen = (want & CORE_ATTR_GEN) &&
+	    !__atomic_load_n(&c->no_getversion, __ATOMIC_RELAXED);
+	int r = 0, own = -1;
+
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return 0;
+	if (c->opts.model == POLICY_MAPPED_FILE &&
+	    (r = core_mfile_get(c, nodefd, &m)) < 0)
+		return r;
+	if (fd < 0 && (xmeta || gen)) {
+		r = core_reopen_st(c, nodefd, st, S_ISDIR(st->st_mode) ?
+		    O_RDONLY | O_DIRECTORY | O_NONBLOCK :
+		    O_RDONLY | O_NONBLOCK, &own);
+		/* Without the record the guest would see the host's
+		 * identity: fail; a missing generation is only absent. */
+		if (r < 0 && xmeta)
+			return r;
+		fd = own;
+	}
+	if (xmeta)
+		r = core_meta_get_fd(fd, &m);
+	if (r == 0 && gen && fd >= 0)
+		core_gen(c, fd, a);
+	core_close(own);
+	if (r < 0)
+		return r;
+	if (CORE_IS_MAPPED(c))
+		policy_meta_apply(&m, &a->mode, &a->uid, &a->gid, &a->rdev);
+	return 0;
 }
 
 int
-core_fill_attr(struct core *c, int nodefd, const struct stat *st,
-    struct core_attr *a)
+core_fill_attr_fd(struct core *c, int nodefd, int fd, const struct stat *st,
+    unsigned int want, struct core_attr *a)
 {
-	struct policy_meta m = { 0 };
 	int r;
 
 	pthread_mutex_lock(&c->qlock);
@@ -281,11 +378,10 @@ core_fill_attr(struct core *c, int nodefd, const struct stat *st,
 	a->uid = st->st_uid;
 	a->gid = st->st_gid;
 	a->rdev = st->st_rdev;
-	if (CORE_IS_MAPPED(c)) {
-		if ((r = core_meta_get(c, nodefd, st, &m)) < 0)
-			return r;
-		policy_meta_apply(&m, &a->mode, &a->uid, &a->gid, &a->rdev);
-	}
+	a->gen = 0;
+	a->has_gen = false;
+	if ((r = fill_extra(c, nodefd, fd, st, want, a)) < 0)
+		return r;
 	a->nlink = st->st_nlink;
 	a->size = (uint64_t)st->st_size;
 	a->blksize = (uint64_t)st->st_blksize;
@@ -293,8 +389,14 @@ core_fill_attr(struct core *c, int nodefd, const struct stat *st,
 	a->atime = st->st_atim;
 	a->mtime = st->st_mtim;
 	a->ctime = st->st_ctim;
-	core_gen(c, nodefd, st, a);
 	a->dev = st->st_dev;
 	a->ino = st->st_ino;
 	return 0;
+}
+
+int
+core_fill_attr(struct core *c, int nodefd, const struct stat *st,
+    struct core_attr *a)
+{
+	return core_fill_attr_fd(c, nodefd, -1, st, CORE_ATTR_ALL, a);
 }

@@ -1,10 +1,13 @@
 /* core_xattr.c - guest xattrs, mapped per model by policy.
  *
- * Regular files and directories are re-opened (read-only, as the server:
- * the descriptor is only a handle) and the f*xattr calls then run with
- * the request's credentials, so the host checks the guest user's rights
- * in passthrough.  Other node types cannot be opened safely; for them the
- * path form through /proc/self/fd reaches the node without opening it. */
+ * Where the kernel has the *xattrat calls (Linux 6.13), every node is
+ * reached through the core's own /proc/self/fd descriptor: one system
+ * call, no open.  Otherwise regular files and directories are re-opened
+ * (read-only, as the server: the descriptor is only a handle) and the
+ * f*xattr calls then run with the request's credentials, so the host
+ * checks the guest user's rights in passthrough; other node types cannot
+ * be opened safely, and the path form through /proc/self/fd reaches them
+ * without opening them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,13 +50,33 @@ xt_open(struct core *c, int nodefd, struct xtarget *t)
 
 	t->fd = -1;
 	snprintf(t->path, sizeof(t->path), "/proc/self/fd/%d", nodefd);
-	core_proc_name(c, nodefd, t->name, sizeof(t->name), &t->dirfd);
+	/* Through our own procfd the *xattrat calls reach exactly the
+	 * node; a forked child's path form proves nothing, so it opens. */
+	if (core_proc_name(c, nodefd, t->name, sizeof(t->name), &t->dirfd) &&
+	    c->has_xattrat)
+		return 0;
 	if ((r = core_stat(nodefd, &st)) < 0)
 		return r;
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		return 0;
-	return core_reopen(c, nodefd, S_ISDIR(st.st_mode) ?
-	    O_RDONLY | O_DIRECTORY : O_RDONLY, &t->fd);
+	return core_reopen_st(c, nodefd, &st, S_ISDIR(st.st_mode) ?
+	    O_RDONLY | O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK,
+	    &t->fd);
+}
+
+/* Whether this kernel has the *xattrat calls (valgrind, seccomp
+ * filters and kernels before 6.13 answer ENOSYS).  Asked once, at
+ * export open, of the root itself. */
+bool
+core_probe_xattrat(struct core *c)
+{
+	struct xattrat_args a = { 0, 0, 0 };
+	char name[32];
+	int dirfd;
+
+	core_proc_name(c, c->rootfd, name, sizeof(name), &dirfd);
+	return syscall(SYS_getxattrat, dirfd, name, 0, "user.vfsd.probe",
+	    &a, sizeof(a)) >= 0 || errno != ENOSYS;
 }
 
 static int
@@ -157,6 +180,17 @@ core_listxattr(struct core *c, const struct core_cred *cr, int nodefd,
 	size_t n;
 	int r;
 
+	/* Most lists fit the caller's buffer as the host has them, and
+	 * filtering only shortens them, in place. */
+	if (cap != 0) {
+		r = list_host(c, cr, nodefd, list, cap < CORE_XATTR_MAX ? cap :
+		    CORE_XATTR_MAX);
+		if (r >= 0)
+			return (int)policy_xattr_list_filter(c->opts.model,
+			    list, (size_t)r);
+		if (r != -E2BIG || cap >= CORE_XATTR_MAX)
+			return r;
+	}
 	/* The guest's list is known only after filtering the host's whole
 	 * list, also when only the size is asked for. */
 	if ((buf = malloc(CORE_XATTR_MAX)) == NULL)
