@@ -100,6 +100,18 @@ uint32_t core_blksize(const struct core *c);
 int core_resolve(struct core *c, const char *path, bool want_parent,
     int *nodefd, char *last);
 
+/* core_path.c: the path forms of the proxy codec's frequent reads,
+ * answering exactly as core_resolve followed by core_getattr_want(0),
+ * core_readlink, core_getxattr or core_statfs would, but without a node
+ * descriptor for the last component where one is not needed. */
+int core_lstat_path(struct core *c, const char *path,
+    struct core_attr *attr);
+int core_readlink_path(struct core *c, const struct core_cred *cr,
+    const char *path, char *target, size_t cap);
+int core_getxattr_path(struct core *c, const struct core_cred *cr,
+    const char *path, const char *name, void *value, size_t cap);
+int core_statfs_path(struct core *c, const char *path, struct statfs *st);
+
 /* core_lookup.c */
 int core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,
     struct core_attr *attr);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helper/core_priv.h"
@@ -11,6 +12,7 @@
 static int
 export_fds(struct core *c, const char *path)
 {
+	struct statx sx;
 	struct stat st;
 
 	c->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -24,6 +26,10 @@ export_fds(struct core *c, const char *path)
 	c->pid = getpid();
 	if (fstat(c->rootfd, &st) != 0)
 		return -errno;
+	/* The root's mount, for core_statfs_path; 0 if unknown. */
+	if (statx(c->rootfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID))
+		c->rootmnt = sx.stx_mnt_id;
 	c->rootdev = st.st_dev;
 	c->rootino = st.st_ino;
 	c->blksize = (uint32_t)st.st_blksize;
@@ -213,7 +219,7 @@ scan_path(struct core *c, const char *path, bool want_parent, char *rel,
  * that a walk answers differently ('..', a symlink halfway, an older
  * kernel) is walked instead. */
 int
-core_resolve(struct core *c, const char *path, bool want_parent,
+core_resolve_lend(struct core *c, const char *path, bool want_parent,
     int *nodefd, char *last)
 {
 	char rel[PATH_MAX];
@@ -224,8 +230,10 @@ core_resolve(struct core *c, const char *path, bool want_parent,
 		return path == NULL ? -EINVAL : -ENAMETOOLONG;
 	if ((n = scan_path(c, path, want_parent, rel, last, &dotdot)) < 0)
 		return resolve_walk(c, path, want_parent, nodefd, last);
-	if (n == 0)
-		return core_root(c, nodefd);
+	if (n == 0) {
+		*nodefd = c->rootfd;
+		return 0;
+	}
 	if (!dotdot) {
 		fd = core_open_beneath(c, c->rootfd, rel, O_PATH);
 		if (fd >= 0) {
@@ -237,4 +245,25 @@ core_resolve(struct core *c, const char *path, bool want_parent,
 			return fd;
 	}
 	return resolve_walk(c, path, want_parent, nodefd, last);
+}
+
+void
+core_unlend(struct core *c, int fd)
+{
+	if (fd != c->rootfd)
+		core_close(fd);
+}
+
+int
+core_resolve(struct core *c, const char *path, bool want_parent,
+    int *nodefd, char *last)
+{
+	int r, fd;
+
+	if ((r = core_resolve_lend(c, path, want_parent, &fd, last)) < 0)
+		return r;
+	if (fd == c->rootfd)
+		return core_root(c, nodefd);
+	*nodefd = fd;
+	return 0;
 }

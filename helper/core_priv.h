@@ -16,6 +16,7 @@ struct core {
 	pid_t pid;		/* the process procfd describes */
 	dev_t rootdev;
 	ino_t rootino;
+	uint64_t rootmnt;	/* the root's mount id, 0 if unknown */
 	uint32_t blksize;
 	bool privileged;	/* may switch credentials */
 	int no_openat2;		/* set once openat2 is known missing */
@@ -39,9 +40,19 @@ struct cred_saved {
 #define CORE_IS_MAPPED(c) ((c)->opts.model == POLICY_MAPPED_XATTR || \
 	(c)->opts.model == POLICY_MAPPED_FILE)
 
+/* core_export.c: core_resolve, but the root itself is lent (the core's
+ * own rootfd, which the caller must not close), not copied. */
+int core_resolve_lend(struct core *c, const char *path, bool want_parent,
+    int *nodefd, char *last);
+/* Closes fd unless it is the lent root. */
+void core_unlend(struct core *c, int fd);
+
 /* cred.c */
 int cred_enter(const struct core *c, const struct core_cred *cr,
     struct cred_saved *s);
+/* Whether cred_enter may switch anything for cr (it may still find
+ * nothing to change). */
+bool cred_may_switch(const struct core *c, const struct core_cred *cr);
 void cred_leave(struct cred_saved *s);
 
 /* core_node.c */
@@ -74,6 +85,9 @@ void core_close(int fd);
 
 /* core_xattr.c */
 bool core_probe_xattrat(struct core *c);
+/* getxattrat(dirfd, name, flags): the length or -errno. */
+int core_xattr_get_at(int dirfd, const char *name, int flags,
+    const char *attr, void *value, size_t cap);
 
 /* core_acl.c: ACL inheritance for a new object (its directory's default
  * ACL), and the mapped-xattr ACL upkeep on chmod and ACL set. */

@@ -64,6 +64,17 @@ xt_open(struct core *c, int nodefd, struct xtarget *t)
 	    &t->fd);
 }
 
+int
+core_xattr_get_at(int dirfd, const char *name, int flags, const char *attr,
+    void *value, size_t cap)
+{
+	struct xattrat_args a = { (uintptr_t)value, (uint32_t)cap, 0 };
+	long r = syscall(SYS_getxattrat, dirfd, name, flags, attr, &a,
+	    sizeof(a));
+
+	return r < 0 ? -errno : (int)r;
+}
+
 /* Whether this kernel has the *xattrat calls (valgrind, seccomp
  * filters and kernels before 6.13 answer ENOSYS).  Asked once, at
  * export open, of the root itself. */

@@ -33,6 +33,12 @@ wants_switch(const struct core *c, const struct core_cred *cr)
 	    c->opts.model == POLICY_NONE;
 }
 
+bool
+cred_may_switch(const struct core *c, const struct core_cred *cr)
+{
+	return wants_switch(c, cr);
+}
+
 void
 cred_leave(struct cred_saved *s)
 {

@@ -1,0 +1,206 @@
+/* core_path.c - path forms of the proxy codec's most frequent reads.
+ *
+ * core_resolve makes a node descriptor for the last component, which
+ * costs an open and a close per request.  These resolve only the parent
+ * (nothing at all for a name in the export root: the root is lent) and
+ * reach the last component with a call that never follows it:
+ * fstatat(AT_SYMLINK_NOFOLLOW), readlinkat, getxattrat(AT_SYMLINK_NOFOLLOW)
+ * or statx(AT_SYMLINK_NOFOLLOW).  The last name is one checked component,
+ * so nothing is resolved outside the export, no symlink is followed and
+ * nothing is opened.
+ *
+ * Where the call cannot give the whole answer - the root itself, '.' or
+ * '..' last, a mapped model's record, a guest identity to switch to (it
+ * would need search permission on the parent, which a node does not), a
+ * kernel without getxattrat, another mount - they fall back to
+ * core_resolve and the node operation, so each answers exactly as that
+ * pair would. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper/core_priv.h"
+
+#define PATH_FALLBACK 1
+
+struct parent {
+	int dirfd;		/* lent root or an O_PATH directory */
+	char last[NAME_MAX + 1];
+};
+
+/* The last component of path, without trailing slashes; NULL if the
+ * path names the root. */
+static const char *
+last_name(const char *path, size_t *len)
+{
+	const char *e = path + strlen(path), *s;
+
+	while (e > path && e[-1] == '/')
+		e--;
+	s = e;
+	while (s > path && s[-1] != '/')
+		s--;
+	*len = (size_t)(e - s);
+	return s == e ? NULL : s;
+}
+
+/* 0 with the parent resolved, PATH_FALLBACK when the node operation must
+ * answer, or -errno as core_resolve would have failed. */
+static int
+parent_of(struct core *c, const char *path, struct parent *p)
+{
+	const char *l;
+	size_t len;
+	int r;
+
+	if (path == NULL || strnlen(path, PATH_MAX) >= PATH_MAX)
+		return PATH_FALLBACK;
+	if ((l = last_name(path, &len)) == NULL ||
+	    (len == 1 && l[0] == '.') ||
+	    (len == 2 && l[0] == '.' && l[1] == '.'))
+		return PATH_FALLBACK;
+	if ((r = core_resolve_lend(c, path, true, &p->dirfd, p->last)) < 0)
+		return r;
+	/* As core_walk1 checks it, after the parent was found. */
+	if ((r = core_check_name(c, p->last, POLICY_NAME_LOOKUP)) < 0) {
+		core_unlend(c, p->dirfd);
+		return r;
+	}
+	return 0;
+}
+
+int
+core_lstat_path(struct core *c, const char *path, struct core_attr *attr)
+{
+	struct parent p;
+	struct stat st;
+	int r, fd;
+
+	if (CORE_IS_MAPPED(c) || (r = parent_of(c, path, &p)) ==
+	    PATH_FALLBACK) {
+		if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+			return r;
+		r = core_getattr_want(c, fd, 0, attr);
+		core_close(fd);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	r = fstatat(p.dirfd, p.last, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 :
+	    -errno;
+	core_unlend(c, p.dirfd);
+	/* No node: neither the record (not mapped) nor the generation (not
+	 * asked for) needs one. */
+	return r < 0 ? r : core_fill_attr_fd(c, -1, -1, &st, 0, attr);
+}
+
+int
+core_readlink_path(struct core *c, const struct core_cred *cr,
+    const char *path, char *target, size_t cap)
+{
+	struct parent p;
+	ssize_t n;
+	int r, fd;
+
+	if (cap == 0)
+		return -EINVAL;
+	if (CORE_IS_MAPPED(c) || (r = parent_of(c, path, &p)) ==
+	    PATH_FALLBACK) {
+		if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+			return r;
+		r = core_readlink(c, cr, fd, target, cap);
+		core_close(fd);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	/* readlinkat never follows the last component and answers EINVAL
+	 * for anything but a symlink, as core_readlink does. */
+	n = readlinkat(p.dirfd, p.last, target, cap);
+	r = n < 0 ? -errno : 0;
+	core_unlend(c, p.dirfd);
+	if (r < 0)
+		return r;
+	if ((size_t)n >= cap)
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	return (int)n;
+}
+
+static int
+getxattr_node(struct core *c, const struct core_cred *cr, const char *path,
+    const char *name, void *value, size_t cap)
+{
+	int r, fd;
+
+	if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_getxattr(c, cr, fd, name, value, cap);
+	core_close(fd);
+	return r;
+}
+
+int
+core_getxattr_path(struct core *c, const struct core_cred *cr,
+    const char *path, const char *name, void *value, size_t cap)
+{
+	char host[POLICY_XATTR_NAME_MAX + 1];
+	struct parent p;
+	int r;
+
+	/* A name the model refuses is refused after the path was found:
+	 * the node form keeps that order. */
+	if (!c->has_xattrat || cred_may_switch(c, cr) ||
+	    policy_xattr_map(c->opts.model, POLICY_XATTR_GET, name, host,
+	    sizeof(host)) < 0 ||
+	    (r = parent_of(c, path, &p)) == PATH_FALLBACK)
+		return getxattr_node(c, cr, path, name, value, cap);
+	if (r < 0)
+		return r;
+	if (cap > CORE_XATTR_MAX)
+		cap = CORE_XATTR_MAX;
+	r = core_xattr_get_at(p.dirfd, p.last, AT_SYMLINK_NOFOLLOW, host,
+	    value, cap);
+	core_unlend(c, p.dirfd);
+	if (r == -ERANGE && cap == CORE_XATTR_MAX)
+		r = -E2BIG;
+	return r;
+}
+
+/* Another object on the root's own mount has the root's statfs (the
+ * answer belongs to the mount and its file system, not to the object). */
+int
+core_statfs_path(struct core *c, const char *path, struct statfs *st)
+{
+	struct statx sx;
+	struct parent p;
+	int r, fd;
+
+	if ((r = parent_of(c, path, &p)) == PATH_FALLBACK) {
+		if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+			return r;
+		r = core_statfs(c, fd, st);
+		core_close(fd);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	if (p.dirfd == c->rootfd && c->rootmnt != 0) {
+		if (statx(c->rootfd, p.last, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID,
+		    &sx) != 0)
+			return -errno;
+		if ((sx.stx_mask & STATX_MNT_ID) && sx.stx_mnt_id == c->rootmnt)
+			return core_statfs(c, c->rootfd, st);
+	}
+	r = core_walk1(c, p.dirfd, p.last, &fd);
+	core_unlend(c, p.dirfd);
+	if (r < 0)
+		return r;
+	r = core_statfs(c, fd, st);
+	core_close(fd);
+	return r;
+}

@@ -1,0 +1,277 @@
+/* test_core_path.c - the path forms (core_lstat_path, core_readlink_path,
+ * core_getxattr_path, core_statfs_path) against what they stand for:
+ * core_resolve followed by the node operation.  Every path of a table
+ * of ordinary, odd and hostile ones must give the same result (errno and
+ * answer) either way, in every model, without leaking a descriptor or
+ * touching anything outside the export.  Real syscalls on a temporary
+ * export; root. */
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+
+#include "tests/unit/core_fixture.h"
+
+static const char *const paths[] = {
+	"/", "//", "f", "//f", "/f/", "d", "d/", "d/g", "//d//g", "d/.",
+	"d/..", "d/../f", "d/sub/..", ".", "..", "../..",
+	"../outside/marker", "d/../../outside/marker", "l", "l/", "l/x",
+	"dl", "dl/g", "dl/.", "ab", "ab/marker", "fifo", "null", "nothere",
+	"d/nothere", "nothere/x", "f/x", "f/.", "d/sub/deep/deeper",
+	"d/sub/deep/deeper/h",
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	"nothere/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	".virtfs_metadata", "d/.virtfs_metadata/g", "mnt", "mnt/", "mnt/t",
+	"d/mnt2", "d/mnt2/t",
+};
+#define NPATHS (sizeof(paths) / sizeof(paths[0]))
+
+static int
+count_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (dir == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL)
+		n++;
+	closedir(dir);
+	return n;
+}
+
+static void mount_tmpfs(struct fx *f, const char *rel);
+
+static void
+make_tree(struct fx *f)
+{
+	char p[256], q[300];
+	int fd;
+
+	fx_path(f, "f", p, sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0 && write(fd, "data\n", 5) != 5)
+		tap_diag("write %s", p);
+	close(fd);
+	lsetxattr(p, "user.x", "vx", 2, 0);
+	fx_path(f, "d/sub/deep/deeper", p, sizeof(p));
+	snprintf(q, sizeof(q), "mkdir -p '%s'", p);
+	if (system(q) != 0)
+		tap_diag("mkdir -p failed");
+	fx_path(f, "d/g", p, sizeof(p));
+	close(open(p, O_WRONLY | O_CREAT, 0600));
+	fx_path(f, "d/sub/deep/deeper/h", p, sizeof(p));
+	close(open(p, O_WRONLY | O_CREAT, 0600));
+	fx_path(f, "l", p, sizeof(p));
+	symlink("f", p);
+	fx_path(f, "dl", p, sizeof(p));
+	symlink("d", p);
+	fx_path(f, "ab", p, sizeof(p));
+	symlink(f->out, p);		/* absolute, out of the export */
+	fx_path(f, "fifo", p, sizeof(p));
+	mkfifo(p, 0644);
+	fx_path(f, "null", p, sizeof(p));
+	mknod(p, S_IFCHR | 0666, makedev(1, 3));
+	/* Other mounts inside the export have their own statfs. */
+	mount_tmpfs(f, "mnt");
+	mount_tmpfs(f, "d/mnt2");
+}
+
+static void
+mount_tmpfs(struct fx *f, const char *rel)
+{
+	char p[256];
+
+	fx_path(f, rel, p, sizeof(p));
+	mkdir(p, 0755);
+	if (mount("tmpfs", p, "tmpfs", 0, "size=1m") != 0)
+		tap_diag("mount tmpfs on %s: %s", p, strerror(errno));
+	strcat(p, "/t");
+	close(open(p, O_WRONLY | O_CREAT, 0600));
+}
+
+static void
+unmount_tmpfs(struct fx *f, const char *rel)
+{
+	char p[256];
+
+	fx_path(f, rel, p, sizeof(p));
+	umount2(p, MNT_DETACH);
+}
+
+static bool
+same_attr(const struct core_attr *a, const struct core_attr *b)
+{
+	return a->qid_path == b->qid_path && a->mode == b->mode &&
+	    a->uid == b->uid && a->gid == b->gid && a->nlink == b->nlink &&
+	    a->rdev == b->rdev && a->size == b->size && a->dev == b->dev &&
+	    a->ino == b->ino && a->has_gen == b->has_gen &&
+	    a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+static int
+node_lstat(struct fx *f, const char *path, struct core_attr *a)
+{
+	int r, fd;
+
+	if ((r = core_resolve(f->c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_getattr_want(f->c, fd, 0, a);
+	close(fd);
+	return r;
+}
+
+static int
+node_readlink(struct fx *f, const char *path, char *t, size_t cap)
+{
+	int r, fd;
+
+	if ((r = core_resolve(f->c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_readlink(f->c, NULL, fd, t, cap);
+	close(fd);
+	return r;
+}
+
+static int
+node_getxattr(struct fx *f, const char *path, const char *name, char *v,
+    size_t cap)
+{
+	int r, fd;
+
+	if ((r = core_resolve(f->c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_getxattr(f->c, NULL, fd, name, v, cap);
+	close(fd);
+	return r;
+}
+
+static int
+node_statfs(struct fx *f, const char *path, struct statfs *st)
+{
+	int r, fd;
+
+	if ((r = core_resolve(f->c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_statfs(f->c, fd, st);
+	close(fd);
+	return r;
+}
+
+static void
+check_path(struct fx *f, const char *m, const char *path)
+{
+	struct core_attr a, b;
+	struct statfs s1, s2;
+	char t1[64], t2[64], v1[16], v2[16];
+	int r1, r2;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	r1 = core_lstat_path(f->c, path, &a);
+	r2 = node_lstat(f, path, &b);
+	ok(r1 == r2 && (r1 < 0 || same_attr(&a, &b)),
+	    "%s: lstat \"%.20s\" as the node form (%d, %d)", m, path, r1, r2);
+	ok(r1 < 0 || !a.has_gen, "%s: lstat \"%.20s\" reads no generation",
+	    m, path);
+	r1 = core_readlink_path(f->c, NULL, path, t1, sizeof(t1));
+	r2 = node_readlink(f, path, t2, sizeof(t2));
+	ok(r1 == r2 && (r1 < 0 || strcmp(t1, t2) == 0),
+	    "%s: readlink \"%.20s\" as the node form (%d, %d)", m, path, r1,
+	    r2);
+	r1 = core_getxattr_path(f->c, NULL, path, "user.x", v1, sizeof(v1));
+	r2 = node_getxattr(f, path, "user.x", v2, sizeof(v2));
+	ok(r1 == r2 && (r1 < 0 || memcmp(v1, v2, (size_t)r1) == 0),
+	    "%s: getxattr \"%.20s\" as the node form (%d, %d)", m, path, r1,
+	    r2);
+	r1 = core_statfs_path(f->c, path, &s1);
+	r2 = node_statfs(f, path, &s2);
+	ok(r1 == r2 && (r1 < 0 || (s1.f_type == s2.f_type &&
+	    s1.f_bsize == s2.f_bsize && s1.f_blocks == s2.f_blocks &&
+	    s1.f_flags == s2.f_flags &&
+	    memcmp(&s1.f_fsid, &s2.f_fsid, sizeof(s1.f_fsid)) == 0)),
+	    "%s: statfs \"%.20s\" as the node form (%d, %d)", m, path, r1, r2);
+}
+
+/* A few answers checked against the host itself, so that agreeing
+ * with the node form is not agreeing on a wrong answer. */
+static void
+check_host(struct fx *f, const char *m)
+{
+	struct core_attr a;
+	struct statfs sfs, host;
+	struct stat st;
+	char p[256], t[64];
+
+	fx_path(f, "d/g", p, sizeof(p));
+	lstat(p, &st);
+	ok(core_lstat_path(f->c, "//d/g", &a) == 0 && a.ino == st.st_ino &&
+	    S_ISREG(a.mode), "%s: lstat //d/g is the host's d/g", m);
+	ok(core_lstat_path(f->c, "l", &a) == 0 && S_ISLNK(a.mode),
+	    "%s: lstat of a symlink is the link's", m);
+	is_int(core_readlink_path(f->c, NULL, "//l", t, sizeof(t)), 1,
+	    "%s: readlink //l", m);
+	is_int(core_readlink_path(f->c, NULL, "//l", t, 1), -ENAMETOOLONG,
+	    "%s: readlink into a buffer too small", m);
+	is_int(core_lstat_path(f->c, "ab/marker", &a), -ENOTDIR,
+	    "%s: an absolute symlink halfway is not followed", m);
+	is_int(core_getxattr_path(f->c, NULL, "f", "user.x", t, 1), -ERANGE,
+	    "%s: getxattr into a buffer too small", m);
+	is_int(core_getxattr_path(f->c, NULL, "f", "user.x", NULL, 0), 2,
+	    "%s: getxattr size only", m);
+	fx_path(f, "mnt", p, sizeof(p));
+	statfs(p, &host);
+	ok(core_statfs_path(f->c, "//mnt", &sfs) == 0 &&
+	    sfs.f_type == host.f_type && sfs.f_blocks == host.f_blocks,
+	    "%s: statfs of a mount point is the mounted file system's", m);
+	statfs(f->exp, &host);
+	ok(core_statfs_path(f->c, "//f", &sfs) == 0 &&
+	    sfs.f_type == host.f_type && sfs.f_blocks == host.f_blocks,
+	    "%s: statfs of a file is the export's", m);
+}
+
+static void
+run_model(enum policy_model model, const char *m)
+{
+	struct fx f;
+	size_t i;
+	int before;
+
+	memset(&f, 0, sizeof(f));
+	if (fx_open(&f, model, false) < 0) {
+		ok(0, "%s: export", m);
+		return;
+	}
+	make_tree(&f);
+	before = count_fds();
+	for (i = 0; i < NPATHS; i++)
+		check_path(&f, m, paths[i]);
+	check_host(&f, m);
+	is_int(count_fds(), before, "%s: no descriptor left open", m);
+	ok(fx_marker_intact(&f), "%s: outside untouched", m);
+	unmount_tmpfs(&f, "mnt");
+	unmount_tmpfs(&f, "d/mnt2");
+	fx_done(&f);
+}
+
+int
+main(void)
+{
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root\n");
+		return 0;
+	}
+	run_model(POLICY_PASSTHROUGH, "passthrough");
+	run_model(POLICY_NONE, "none");
+	run_model(POLICY_MAPPED_XATTR, "mapped-xattr");
+	run_model(POLICY_MAPPED_FILE, "mapped-file");
+	return tap_done();
+}
