@@ -204,12 +204,12 @@ h_lstat(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	struct core_attr a;
 	struct stat st;
-	int node, r;
+	int r;
 
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_getattr(s->c, node, &a);
-	close_fd(node);
+	/* The path forms make no node for the last component. */
+	if (rq->path == NULL || rq->path[0] == '\0')
+		return -ENOENT;
+	r = core_lstat_path(s->c, rq->path, &a);
 	if (r < 0)
 		return r;
 	attr_to_stat(&a, &st);
@@ -220,16 +220,16 @@ static int
 h_readlink(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	char target[PROXY_READLINK_MAX + 1];
-	int node, r;
+	int r;
 
 	/* QEMU copies the reply into a bufsize buffer without checking, so
 	 * the reply never exceeds bufsize - 1 (readlink(2)'s truncation). */
 	if (rq->size < 2)
 		return -EINVAL;
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_readlink(s->c, AS_SERVER, node, target, sizeof(target));
-	close_fd(node);
+	if (rq->path == NULL || rq->path[0] == '\0')
+		return -ENOENT;
+	r = core_readlink_path(s->c, AS_SERVER, rq->path, target,
+	    sizeof(target));
 	if (r < 0)
 		return r;
 	if (r > rq->size - 1)
@@ -241,12 +241,11 @@ static int
 h_statfs(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	struct statfs sfs;
-	int node, r;
+	int r;
 
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_statfs(s->c, node, &sfs);
-	close_fd(node);
+	if (rq->path == NULL || rq->path[0] == '\0')
+		return -ENOENT;
+	r = core_statfs_path(s->c, rq->path, &sfs);
 	if (r < 0)
 		return r;
 	return (int)proxy_encode_statfs(s->out, &sfs);
@@ -410,15 +409,15 @@ static int
 h_lgetxattr(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	size_t cap = xattr_cap(rq);
-	int node, r;
+	int r;
 
 	if (rq->size < 0)
 		return -EINVAL;
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_getxattr(s->c, AS_SERVER, node, rq->name,
+	if (rq->path == NULL || rq->path[0] == '\0')
+		r = -ENOENT;
+	else
+		r = core_getxattr_path(s->c, AS_SERVER, rq->path, rq->name,
 		    cap ? s->out + PROXY_HDR_SIZE + 2 : NULL, cap);
-	close_fd(node);
 	return xattr_reply(s, rq, r, cap);
 }
 
