@@ -102,11 +102,11 @@ sandbox_prepare(struct sandbox *sb, const char *export)
 	sb->ns = true;
 	/* Shared mounts would carry our bind and detach back to the host's
 	 * namespace; make every mount private first. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return ns_fail(sb, "make / rprivate");
 	/* pivot_root needs the new root to be a mount point; recursive so
 	 * that file systems mounted inside the export stay visible. */
-	if (mount(export, export, NULL, MS_BIND | MS_REC, NULL) != 0)
+	if (mount(export, export, "none", MS_BIND | MS_REC, NULL) != 0)
 		return ns_fail(sb, "bind the export onto itself");
 	/* Held so that step 2 pivots into exactly this mount even if a path
 	 * component is renamed meanwhile. */
