@@ -65,6 +65,51 @@ read_blob(int fd, const char *name, uint8_t **buf, size_t *len)
 	return 0;
 }
 
+/* The same for a node, without opening it where the kernel has
+ * getxattrat: the size first (a directory without a default ACL, the
+ * usual case, costs that one call), then the blob. */
+static int
+read_node_blob(struct core *c, int nodefd, const char *name, uint8_t **buf,
+    size_t *len)
+{
+	char pname[32];
+	int r, dirfd, fd;
+
+	*buf = NULL;
+	*len = 0;
+	if (!c->has_xattrat ||
+	    !core_proc_name(c, nodefd, pname, sizeof(pname), &dirfd)) {
+		if ((r = open_rd(c, nodefd, &fd)) < 0)
+			return r == -ENOTSUP ? 0 : r;
+		r = read_blob(fd, name, buf, len);
+		core_close(fd);
+		return r;
+	}
+	r = core_xattr_get_at(dirfd, pname, 0, name, NULL, 0);
+	if (r == -ENODATA || r == -ENOTSUP || r == 0)
+		return 0;
+	if (r < 0)
+		return r;
+	/* It may grow in between: then the largest size there is. */
+	if ((*buf = malloc((size_t)r)) == NULL)
+		return -ENOMEM;
+	r = core_xattr_get_at(dirfd, pname, 0, name, *buf, (size_t)r);
+	if (r == -ERANGE) {
+		free(*buf);
+		if ((*buf = malloc(CORE_XATTR_MAX)) == NULL)
+			return -ENOMEM;
+		r = core_xattr_get_at(dirfd, pname, 0, name, *buf,
+		    CORE_XATTR_MAX);
+	}
+	if (r < 0) {
+		free(*buf);
+		*buf = NULL;
+		return r == -ENODATA || r == -ENOTSUP ? 0 : r;
+	}
+	*len = (size_t)r;
+	return 0;
+}
+
 void
 core_inherit_free(struct core_inherit *ih)
 {
@@ -103,7 +148,7 @@ core_inherit_plan(struct core *c, int dirfd, uint32_t type,
     struct policy_create *p, struct core_inherit *ih)
 {
 	struct policy_acl *def;
-	int r, fd;
+	int r;
 
 	memset(ih, 0, sizeof(*ih));
 	/* Linux gives symlinks no ACL; none has no ACLs; mapped-file has
@@ -111,10 +156,8 @@ core_inherit_plan(struct core *c, int dirfd, uint32_t type,
 	if (type == S_IFLNK || (c->opts.model != POLICY_MAPPED_XATTR &&
 	    c->opts.model != POLICY_PASSTHROUGH))
 		return 0;
-	if ((r = open_rd(c, dirfd, &fd)) < 0)
-		return r == -ENOTSUP ? 0 : r;
-	r = read_blob(fd, p->record ? H_DEF : P_DEF, &ih->def, &ih->deflen);
-	core_close(fd);
+	r = read_node_blob(c, dirfd, p->record ? H_DEF : P_DEF, &ih->def,
+	    &ih->deflen);
 	if (r < 0 || ih->def == NULL)
 		return r;
 	if ((def = malloc(sizeof(*def))) == NULL) {

@@ -121,7 +121,7 @@ finish(struct core *c, const struct core_cred *cr, int dirfd,
 	    (st.st_mode & S_IFMT) != hosttype)
 		r = -EEXIST;	/* raced with another creator */
 	if (r == 0 && (r = core_post_create(c, cr, node, fd, p, ih)) == 0 &&
-	    (attr == NULL || (r = core_getattr(c, node, attr)) == 0)) {
+	    (attr == NULL || (r = core_attr_of(c, node, fd, attr)) == 0)) {
 		core_close(node);
 		return 0;
 	}

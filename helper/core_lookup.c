@@ -20,6 +20,17 @@ core_getattr_want(struct core *c, int nodefd, unsigned int want,
 }
 
 int
+core_attr_of(struct core *c, int nodefd, int fd, struct core_attr *attr)
+{
+	struct stat st;
+	int r;
+
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	return core_fill_attr_fd(c, nodefd, fd, &st, CORE_ATTR_ALL, attr);
+}
+
+int
 core_getattr(struct core *c, int nodefd, struct core_attr *attr)
 {
 	return core_getattr_want(c, nodefd, CORE_ATTR_ALL, attr);

@@ -8,22 +8,36 @@
 /* In the mapped models the guest's type decides: a host file that
  * stands for a symlink or a device is never opened as one. */
 static int
-mapped_type_check(struct core *c, int nodefd)
+mapped_type(const struct policy_meta *m)
+{
+	if (!(m->valid & POLICY_META_MODE))
+		return 0;
+	if (S_ISLNK(m->mode))
+		return -ELOOP;
+	if (!S_ISREG(m->mode) && !S_ISDIR(m->mode))
+		return -ENXIO;
+	return 0;
+}
+
+/* mapped-xattr, no O_TRUNC: opening harms nothing (the mapped models
+ * never switch credentials and the host object is a plain file or
+ * directory), so open first and read the record through the descriptor
+ * the guest gets, instead of through one more re-open. */
+static int
+open_then_check(struct core *c, int nodefd, const struct stat *st,
+    int flags, int *openfd)
 {
 	struct policy_meta m;
-	struct stat st;
-	int r;
+	int r, fd;
 
-	if ((r = core_stat(nodefd, &st)) < 0)
+	if ((r = core_reopen_st(c, nodefd, st, flags, &fd)) < 0)
 		return r;
-	if ((r = core_meta_get(c, nodefd, &st, &m)) < 0)
+	if ((r = core_meta_get_fd(fd, &m)) < 0 ||
+	    (r = mapped_type(&m)) < 0) {
+		core_close(fd);
 		return r;
-	if (!(m.valid & POLICY_META_MODE))
-		return 0;
-	if (S_ISLNK(m.mode))
-		return -ELOOP;
-	if (!S_ISREG(m.mode) && !S_ISDIR(m.mode))
-		return -ENXIO;
+	}
+	*openfd = fd;
 	return 0;
 }
 
@@ -31,18 +45,26 @@ int
 core_open(struct core *c, const struct core_cred *cr, int nodefd,
     int oflags, int *openfd)
 {
+	struct policy_meta m;
 	struct cred_saved cs;
+	struct stat st;
 	int r, flags;
 
 	if ((r = policy_host_open_flags(oflags, c->opts.readonly, &flags)) < 0)
 		return r;
-	if (CORE_IS_MAPPED(c) && (r = mapped_type_check(c, nodefd)) < 0)
+	if ((r = core_stat(nodefd, &st)) < 0)
+		return r;
+	if (c->opts.model == POLICY_MAPPED_XATTR && !(flags & O_TRUNC) &&
+	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		return open_then_check(c, nodefd, &st, flags, openfd);
+	if (CORE_IS_MAPPED(c) && ((r = core_meta_get(c, nodefd, &st,
+	    &m)) < 0 || (r = mapped_type(&m)) < 0))
 		return r;
 	if ((r = cred_enter(c, cr, &cs)) < 0)
 		return r;
 	/* core_reopen refuses symlinks (ELOOP) and FIFOs, sockets and
 	 * devices (ENXIO) from the node's own type before any open. */
-	r = core_reopen(c, nodefd, flags, openfd);
+	r = core_reopen_st(c, nodefd, &st, flags, openfd);
 	cred_leave(&cs);
 	return r;
 }
@@ -88,7 +110,7 @@ core_create(struct core *c, const struct core_cred *cr, int dirfd,
 	if ((r = create_file(c, cr, dirfd, name, flags, &p, &fd)) == 0 &&
 	    (r = core_node_of(c, fd, &node)) == 0 &&
 	    (r = core_post_create(c, cr, node, fd, &p, &ih)) == 0 &&
-	    (attr == NULL || (r = core_getattr(c, node, attr)) == 0)) {
+	    (attr == NULL || (r = core_attr_of(c, node, fd, attr)) == 0)) {
 		core_inherit_free(&ih);
 		*nodefd = node;
 		*openfd = fd;

@@ -118,6 +118,10 @@ void core_undo_create(struct core *c, int dirfd, const char *name,
 int core_plan(struct core *c, const struct core_cred *cr, uint32_t type,
     uint32_t mode, uint32_t gid, uint64_t rdev, struct policy_create *p);
 
+/* core_lookup.c: core_getattr of a node of which the caller also has a
+ * real descriptor fd (or -1), so that nothing is re-opened. */
+int core_attr_of(struct core *c, int nodefd, int fd, struct core_attr *attr);
+
 /* core_meta.c: the mapped models' record of the guest identity. */
 int core_meta_get(struct core *c, int nodefd, const struct stat *st,
     struct policy_meta *m);

@@ -88,7 +88,7 @@ same_groups(const struct cred_saved *s, const gid_t *g, int n, gid_t gid)
 }
 
 /* Only what differs is changed: a request of the server's own identity
- * (a root guest, the proxy's) costs the three reads and nothing else. */
+ * (a root guest) costs three calls and nothing to undo. */
 int
 cred_enter(const struct core *c, const struct core_cred *cr,
     struct cred_saved *s)
@@ -105,11 +105,19 @@ cred_enter(const struct core *c, const struct core_cred *cr,
 	if (n < 0)
 		return -errno;
 	s->ngroups = n;
-	s->fsuid = cur_fsuid();
-	s->fsgid = cur_fsgid();
 	for (i = 0; i < cr->ngroups; i++)
 		g[i] = cr->groups[i];
 	s->switched = true;
+	/* setfsgid/setfsuid answer the previous id, which is what is
+	 * saved; only a change needs the read-back that proves it. */
+	s->fsgid = (gid_t)syscall(SYS_setfsgid, cr->gid);
+	if (s->fsgid != cr->gid) {
+		s->gid_set = true;
+		if (cur_fsgid() != cr->gid) {
+			cred_leave(s);
+			return -EPERM;
+		}
+	}
 	if (!same_groups(s, g, cr->ngroups, cr->gid)) {
 		s->groups_set = true;
 		if (syscall(SYS_setgroups, cr->ngroups, g) != 0) {
@@ -118,17 +126,9 @@ cred_enter(const struct core *c, const struct core_cred *cr,
 			return n;
 		}
 	}
-	if (s->fsgid != cr->gid) {
-		s->gid_set = true;
-		syscall(SYS_setfsgid, cr->gid);
-		if (cur_fsgid() != cr->gid) {
-			cred_leave(s);
-			return -EPERM;
-		}
-	}
+	s->fsuid = (uid_t)syscall(SYS_setfsuid, cr->uid);
 	if (s->fsuid != cr->uid) {
 		s->uid_set = true;
-		syscall(SYS_setfsuid, cr->uid);
 		if (cur_fsuid() != cr->uid) {
 			cred_leave(s);
 			return -EPERM;
