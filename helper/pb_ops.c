@@ -172,9 +172,11 @@ h_walk(struct pb_call *k)
 		struct core_attr ca;
 		int next;
 
+		/* A walk answers qids only: no generation (an open and an
+		 * ioctl per name); Tgetattr asks for it. */
 		r = get_name(w->names[i], name);
 		if (r == 0)
-			r = core_lookup(c, cur, name, &next, &ca);
+			r = core_lookup_want(c, cur, name, 0, &next, &ca);
 		if (r < 0)
 			break;
 		fill_attr(&k->attr[i], &ca);
