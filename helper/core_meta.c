@@ -121,7 +121,7 @@ core_meta_get(struct core *c, int nodefd, const struct stat *st,
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		return 0;
 	if (c->opts.model == POLICY_MAPPED_FILE)
-		return core_mfile_get(c, nodefd, m);
+		return core_mfile_get(c, nodefd, st, m);
 	if ((r = core_reopen_st(c, nodefd, st, S_ISDIR(st->st_mode) ?
 	    O_RDONLY | O_DIRECTORY | O_NONBLOCK : O_RDONLY | O_NONBLOCK,
 	    &fd)) < 0)

@@ -55,19 +55,26 @@ open_mdir(int dirfd, bool create, int *out)
 	return 0;
 }
 
-/* The directory holding the node's name, and the name; or the root. */
+/* The directory holding the node's name, and the name; or the root.
+ * The directory may be the lent root (close it with core_unlend); stp is
+ * the node's stat if the caller has it. */
 static int
-locate(struct core *c, int nodefd, int *dirfd, char *name, bool *root)
+locate(struct core *c, int nodefd, const struct stat *stp, int *dirfd,
+    char *name, bool *root)
 {
 	char path[PATH_MAX], rpath[PATH_MAX];
 	struct stat st, st2 = { 0 };
-	int r, rl, dir, fd;
+	int r, rl, dir;
 
-	if ((r = core_stat(nodefd, &st)) < 0)
+	if (stp != NULL)
+		st = *stp;
+	else if ((r = core_stat(nodefd, &st)) < 0)
 		return r;
 	*root = st.st_dev == c->rootdev && st.st_ino == c->rootino;
-	if (*root)
-		return core_root(c, dirfd);
+	if (*root) {
+		*dirfd = c->rootfd;
+		return 0;
+	}
 	if ((r = core_path_of(c, nodefd, path, sizeof(path))) < 0 ||
 	    (rl = core_path_of(c, c->rootfd, rpath, sizeof(rpath))) < 0)
 		return r < 0 ? r : -ENOENT;
@@ -75,27 +82,28 @@ locate(struct core *c, int nodefd, int *dirfd, char *name, bool *root)
 		rl = 0;
 	if (strncmp(path, rpath, (size_t)rl) != 0 || path[rl] != '/')
 		return -ENOENT;
-	if ((r = core_resolve(c, path + rl, true, &dir, name)) < 0)
+	if ((r = core_resolve_lend(c, path + rl, true, &dir, name)) < 0)
 		return -ENOENT;
-	if ((r = core_walk1(c, dir, name, &fd)) == 0) {
-		r = core_stat(fd, &st2);
-		core_close(fd);
-	}
+	/* The name, not followed: the inode it leads to must be ours. */
+	if ((r = core_check_name(c, name, POLICY_NAME_LOOKUP)) == 0 &&
+	    fstatat(dir, name, &st2, AT_SYMLINK_NOFOLLOW) != 0)
+		r = -errno;
 	if (r < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
-		core_close(dir);
+		core_unlend(c, dir);
 		return -ENOENT;	/* unlinked, renamed meanwhile, or not ours */
 	}
 	*dirfd = dir;
 	return 0;
 }
 
+/* s->dirfd may be the lent root: close it with core_unlend. */
 static int
 slot_of(struct core *c, int nodefd, bool create, struct slot *s)
 {
 	bool root;
 	int r, dir;
 
-	if ((r = locate(c, nodefd, &dir, s->name, &root)) < 0)
+	if ((r = locate(c, nodefd, NULL, &dir, s->name, &root)) < 0)
 		return r;
 	if (root) {
 		strcpy(s->name, POLICY_MFILE_ROOT);
@@ -103,12 +111,13 @@ slot_of(struct core *c, int nodefd, bool create, struct slot *s)
 		return 0;
 	}
 	r = open_mdir(dir, create, &s->dirfd);
-	core_close(dir);
+	core_unlend(c, dir);
 	return r;
 }
 
+/* name may be "DIR/name": it is opened beneath dirfd, no symlink. */
 static int
-read_meta(int dirfd, const char *name, struct policy_meta *m)
+read_meta(struct core *c, int dirfd, const char *name, struct policy_meta *m)
 {
 	char buf[MFILE_READ_MAX];
 	struct stat st;
@@ -119,15 +128,15 @@ read_meta(int dirfd, const char *name, struct policy_meta *m)
 	m->valid = 0;
 	/* O_NONBLOCK: something planted there on the host (a FIFO) must
 	 * not hang the server; only a regular file is read. */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC);
+	fd = core_open_beneath(c, dirfd, name, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return fd == -ENOENT ? 0 : fd;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		core_close(fd);
 		return 0;
 	}
-	while (off < sizeof(buf) &&
+	/* Up to the size it has: one read, none to find the end. */
+	while (off < sizeof(buf) && off < (size_t)st.st_size &&
 	    (n = read(fd, buf + off, sizeof(buf) - off)) > 0)
 		off += (size_t)n;
 	r = n < 0 ? -errno : 0;
@@ -160,18 +169,26 @@ write_meta(int dirfd, const char *name, const struct policy_meta *m)
 }
 
 int
-core_mfile_get(struct core *c, int nodefd, struct policy_meta *m)
+core_mfile_get(struct core *c, int nodefd, const struct stat *st,
+    struct policy_meta *m)
 {
-	struct slot s;
-	int r;
+	char rel[sizeof(POLICY_MFILE_DIR) + NAME_MAX + 1];
+	char name[NAME_MAX + 1];
+	bool root;
+	int r, dir;
 
 	m->valid = 0;
-	if ((r = slot_of(c, nodefd, false, &s)) < 0)
+	if ((r = locate(c, nodefd, st, &dir, name, &root)) < 0)
 		return r == -ENOENT ? 0 : r;
+	/* One open of DIR/.virtfs_metadata/name, beneath DIR. */
+	if (root)
+		strcpy(rel, POLICY_MFILE_ROOT);
+	else
+		snprintf(rel, sizeof(rel), "%s/%s", POLICY_MFILE_DIR, name);
 	pthread_mutex_lock(&c->mlock);
-	r = read_meta(s.dirfd, s.name, m);
+	r = read_meta(c, dir, rel, m);
 	pthread_mutex_unlock(&c->mlock);
-	core_close(s.dirfd);
+	core_unlend(c, dir);
 	return r;
 }
 
@@ -196,13 +213,13 @@ core_mfile_put(struct core *c, int nodefd, const struct policy_meta *m,
 	/* QEMU merges what the file held with the new values; a create
 	 * starts afresh, so a stale file of an earlier object with the
 	 * same name lends the new one nothing. */
-	r = fresh ? 0 : read_meta(s.dirfd, s.name, &old);
+	r = fresh ? 0 : read_meta(c, s.dirfd, s.name, &old);
 	if (r == 0) {
 		merge(&old, m);
 		r = write_meta(s.dirfd, s.name, &old);
 	}
 	pthread_mutex_unlock(&c->mlock);
-	core_close(s.dirfd);
+	core_unlend(c, s.dirfd);
 	return r;
 }
 
@@ -238,7 +255,7 @@ core_mfile_link(struct core *c, int nodefd, int newdir, const char *newname)
 		linkat(s.dirfd, s.name, nm, newname, 0);
 		core_close(nm);
 	}
-	core_close(s.dirfd);
+	core_unlend(c, s.dirfd);
 }
 
 int

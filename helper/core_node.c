@@ -338,7 +338,7 @@ fill_extra(struct core *c, int nodefd, int fd, const struct stat *st,
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		return 0;
 	if (c->opts.model == POLICY_MAPPED_FILE &&
-	    (r = core_mfile_get(c, nodefd, &m)) < 0)
+	    (r = core_mfile_get(c, nodefd, st, &m)) < 0)
 		return r;
 	if (fd < 0 && (xmeta || gen)) {
 		r = core_reopen_st(c, nodefd, st, S_ISDIR(st->st_mode) ?

@@ -134,7 +134,8 @@ int core_meta_put(struct core *c, int nodefd, const struct policy_meta *m);
 /* core_mfile.c: mapped-file metadata, .virtfs_metadata/<name> files.
  * A node without a name beneath the root has none (get: valid 0; put:
  * nothing recorded).  fresh: replace the file instead of merging. */
-int core_mfile_get(struct core *c, int nodefd, struct policy_meta *m);
+int core_mfile_get(struct core *c, int nodefd, const struct stat *st,
+    struct policy_meta *m);
 int core_mfile_put(struct core *c, int nodefd, const struct policy_meta *m,
     bool fresh);
 /* Keep the metadata file with its entry, after the host operation
