@@ -31,6 +31,8 @@
 #   --workload-file F  run this sh script in the guest instead, as
 #                    "sh F NAME ARG" in /mnt; gtool and busybox are in PATH
 #   --kernel-args A  appended to the kernel command line (e.g. loglevel=7)
+#   --bins "P..."    host programs (Debian's, dynamic ones too) to add as
+#                    /bin/NAME with their libraries (tests/guest/mkbins.sh)
 #   --timeout S      kill QEMU after S seconds (default 300)
 #   --log FILE       keep the full console log there (else a temp file that
 #                    is removed on success and named on stderr on failure)
@@ -47,7 +49,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 share=none mopts="" qargs="" wl=smoke arg="" wlfile="" timeout=300
-log="" mem=512 smp=1 verbose=0 kargs=""
+log="" mem=512 smp=1 verbose=0 kargs="" bins=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--share) share=$2; shift ;;
@@ -58,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--workload-file) wlfile=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--kernel-args) kargs=$2; shift ;;
+	--bins) bins="$bins $2"; shift ;;
 	--log) log=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--smp) smp=$2; shift ;;
@@ -115,6 +118,14 @@ if [ -n "$wlfile" ]; then
 	(cd "$tmp/x" && find . | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$tmp/extra.gz"
 	cat "$initrd" "$tmp/extra.gz" >"$tmp/initrd.gz"
 	initrd=$tmp/initrd.gz
+fi
+
+# --bins: a cached archive of programs and libraries, appended the same way.
+if [ -n "$bins" ]; then
+	# shellcheck disable=SC2086 # bins is a word list
+	barc=$("$here/mkbins.sh" "$gdir" $bins) || exit 125
+	cat "$initrd" "$barc" >"$tmp/initrd-bins.gz"
+	initrd=$tmp/initrd-bins.gz
 fi
 
 append="console=ttyS0 quiet loglevel=3 panic=-1 vfsd.id=$id vfsd.trans=$trans"
