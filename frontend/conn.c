@@ -464,7 +464,7 @@ route(struct conn *c, struct req *r)
 	else if ((rc = admit(c, r)) > 0) {
 		if (run_inline(c, r, rc))
 			dispatch(r, &c->rw);
-		else
+		else if (c->rw.rbuf == NULL || !dispatch_local(r, &c->rw))
 			pool_submit(&c->pool, r);
 		rc = 0;
 	}

@@ -47,12 +47,39 @@ encode_error(struct opctx *o, int err)
 	return p9_encode(o->w->rbuf, o->w->cap, &f);
 }
 
+/* Turn an operation's result into the reply and finish the request. */
+static void
+reply(struct opctx *o, int rc)
+{
+	struct req *r = o->r;
+	struct worker *w = o->w;
+	int n;
+
+	if (log_get_level() >= LOG_LVL_DEBUG)	/* no name lookup per reply */
+		log_debug("%s: %s tag %u fid %u -> %d", o->c->peer,
+		    p9_type_name(r->t.type), r->tag, r->t.u.tfid.fid, rc);
+	if (rc == 0) {
+		o->rep.type = (uint8_t)(r->t.type + 1);
+		o->rep.tag = r->tag;
+		/* A reply of msize bytes or more is EIO to Linux. */
+		n = p9_encode(w->rbuf, o->c->msize - 1, &o->rep);
+		if (n < 0) {
+			log_warnx("%s: %s reply does not fit msize %u",
+			    o->c->peer, p9_type_name(o->rep.type),
+			    o->c->msize);
+			n = encode_error(o, EIO);
+		}
+	} else
+		n = encode_error(o, -rc);
+	conn_finish(r, w->rbuf, (size_t)n);
+}
+
 void
 dispatch(struct req *r, struct worker *w)
 {
 	struct opctx o = { .c = r->conn, .r = r, .t = &r->t, .w = w };
 	int (*fn)(struct opctx *) = optab[r->t.type];
-	int rc, n;
+	int rc;
 
 	if (atomic_load(&r->flushed)) {
 		conn_finish(r, NULL, 0);	/* flushed before it started */
@@ -61,19 +88,23 @@ dispatch(struct req *r, struct worker *w)
 	rc = fn ? fn(&o) : -EOPNOTSUPP;
 	if (rc == OP_PARKED)
 		return;		/* the lock waiter thread will finish it */
-	log_debug("%s: %s tag %u fid %u -> %d", o.c->peer,
-	    p9_type_name(r->t.type), r->tag, r->t.u.tfid.fid, rc);
-	if (rc == 0) {
-		o.rep.type = (uint8_t)(r->t.type + 1);
-		o.rep.tag = r->tag;
-		/* A reply of msize bytes or more is EIO to Linux. */
-		n = p9_encode(w->rbuf, o.c->msize - 1, &o.rep);
-		if (n < 0) {
-			log_warnx("%s: %s reply does not fit msize %u",
-			    o.c->peer, p9_type_name(o.rep.type), o.c->msize);
-			n = encode_error(&o, EIO);
-		}
-	} else
-		n = encode_error(&o, -rc);
-	conn_finish(r, w->rbuf, (size_t)n);
+	reply(&o, rc);
+}
+
+bool
+dispatch_local(struct req *r, struct worker *w)
+{
+	struct opctx o = { .c = r->conn, .r = r, .t = &r->t, .w = w };
+	int rc;
+
+	if (r->t.type != P9_TGETATTR)
+		return false;
+	if (atomic_load(&r->flushed)) {
+		conn_finish(r, NULL, 0);
+		return true;
+	}
+	if ((rc = op_getattr_local(&o)) == -EAGAIN)
+		return false;
+	reply(&o, rc);
+	return true;
 }

@@ -80,8 +80,11 @@ hnode_new(uint64_t h)
 
 	if (n == NULL)
 		return NULL;
+	memset(n, 0, sizeof(*n));
 	n->h = h;
+	n->pfd = -1;
 	atomic_init(&n->refs, 1);
+	pthread_mutex_init(&n->lock, NULL);
 	return n;
 }
 
@@ -100,6 +103,11 @@ hnode_put(struct fidtab *t, struct hnode *n)
 		return;
 	if (t->release)
 		t->release(t->ctx, n->h);
+	if (n->pfd >= 0) {
+		close(n->pfd);
+		atomic_fetch_sub(&n->budget->used, 1);
+	}
+	pthread_mutex_destroy(&n->lock);
 	free(n);
 }
 

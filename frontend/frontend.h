@@ -18,18 +18,45 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "frontend/hclient.h"
 #include "frontend/p9.h"
 
 /* ---- fids ---- */
 
+/* Descriptors the frontend keeps for Tgetattr (struct hnode.pfd): a
+ * bound well under RLIMIT_NOFILE so that open fids always find one. */
+struct fdbudget {
+	atomic_int used;
+	int max;
+};
+
+/* What the helper last said about a node (attrcache.c).  qid_path,
+ * rdev and the file type never change for the inode a node pins; the
+ * rest is trusted only while the host ctime is still the one the helper
+ * saw (every change of mode, owner or xattr moves it). */
+struct acache {
+	bool have;		/* an answer is stored */
+	bool fresh;		/* ctime was older than the question */
+	struct timespec ctime;
+	uint64_t qid_path, rdev, gen;
+	uint32_t mode, uid, gid;
+	bool has_gen;
+};
+
 /* A helper handle shared by the fids that refer to it (clones, the
  * parent of a walked fid).  The helper is told to release it when the
- * last user goes. */
+ * last user goes.  pfd, when not -1, is an O_PATH descriptor of the same
+ * inode from the helper, set before the node is shared and closed with
+ * it; the frontend only ever fstats it. */
 struct hnode {
 	uint64_t h;
 	atomic_int refs;
+	int pfd;
+	struct fdbudget *budget;	/* pfd counts against it */
+	pthread_mutex_t lock;		/* ac */
+	struct acache ac;
 };
 
 enum fid_kind {
@@ -181,6 +208,7 @@ struct server {
 	int max_inflight;
 	size_t max_bigbytes;
 	atomic_bool helper_dead_logged;
+	struct fdbudget nodefds;
 };
 
 /* What an operation sees. */
@@ -217,6 +245,27 @@ void pool_stop(struct pool *p);
 
 /* dispatch.c */
 void dispatch(struct req *r, struct worker *w);
+/* Run r now if it can be answered without the helper; false if not (r
+ * is untouched and goes to a worker). */
+bool dispatch_local(struct req *r, struct worker *w);
+
+/* attrcache.c: Tgetattr answered from a node descriptor */
+struct nodefd_req {
+	int fd;			/* what the helper sent, or -1 */
+	bool took;		/* a place in the budget is held */
+	struct fdbudget *budget;
+	struct timespec asked;	/* coarse clock before the question */
+};
+void fdbudget_init(struct fdbudget *b, int max);
+int fdbudget_for_nofile(void);
+int *nodefd_begin(struct server *s, struct nodefd_req *q);
+void nodefd_end(struct nodefd_req *q, struct hnode *n,
+    const struct hattr *a);
+void acache_asked(struct timespec *now);
+void acache_store(struct hnode *n, const struct hattr *a,
+    const struct timespec *asked);
+int acache_getattr(struct hnode *n, uint32_t model, uint64_t mask,
+    struct hattr *a);
 
 /* util.c: small helpers shared by the op files */
 int name_check(const struct p9_str *s, char *out, bool create,
@@ -241,6 +290,7 @@ int op_remove(struct opctx *o);
 /* ops_walk.c */
 int op_walk(struct opctx *o);
 int op_getattr(struct opctx *o);
+int op_getattr_local(struct opctx *o);
 int op_setattr(struct opctx *o);
 int op_statfs(struct opctx *o);
 int op_readlink(struct opctx *o);

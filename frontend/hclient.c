@@ -80,7 +80,7 @@ take_pending(struct hclient *hc, uint64_t id)
 static void
 fail_all(struct hclient *hc)
 {
-	hc->dead = true;
+	__atomic_store_n(&hc->dead, true, __ATOMIC_RELEASE);
 	for (int i = 0; i < HC_BUCKETS; i++) {
 		while (hc->bucket[i]) {
 			struct pending *p = hc->bucket[i];
@@ -464,15 +464,12 @@ hclient_stop(struct hclient *hc)
 	free(hc);
 }
 
+/* Lock-free: asked on every request, including those the frontend
+ * answers alone.  dead is only ever set (under mu) and never cleared. */
 bool
 hclient_dead(struct hclient *hc)
 {
-	bool d;
-
-	pthread_mutex_lock(&hc->mu);
-	d = hc->dead;
-	pthread_mutex_unlock(&hc->mu);
-	return d;
+	return __atomic_load_n(&hc->dead, __ATOMIC_ACQUIRE);
 }
 
 /* ---- conversions ---- */
@@ -539,8 +536,8 @@ bytes_of(const char *s)
 /* ---- stubs, one per helper operation ---- */
 
 int
-helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
-    uint64_t *h, struct hattr *attr)
+helper_attach_fd(struct hclient *hc, const struct hcred *cr,
+    const char *aname, uint64_t *h, struct hattr *attr, int *nodefd)
 {
 	Vfsd__AttachReq m = VFSD__ATTACH_REQ__INIT;
 	struct reply rsp;
@@ -548,8 +545,9 @@ helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
 	int r;
 
 	m.aname = bytes_of(aname);
+	m.has_want_fd = m.want_fd = nodefd != NULL;
 	ENV(e, cr, attach, ATTACH, m);
-	if ((r = call(hc, &e.req, RESULT(ATTACH), &rsp, NULL)) < 0)
+	if ((r = call(hc, &e.req, RESULT(ATTACH), &rsp, nodefd)) < 0)
 		return r;
 	*h = rsp.m->attach->handle;
 	attr_from_pb(rsp.m->attach->attr, attr);
@@ -558,9 +556,25 @@ helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
 }
 
 int
+helper_attach(struct hclient *hc, const struct hcred *cr, const char *aname,
+    uint64_t *h, struct hattr *attr)
+{
+	return helper_attach_fd(hc, cr, aname, h, attr, NULL);
+}
+
+int
 helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     int nwname, const char *const *names, struct hattr *attrs, int *nwalked,
     int *walk_errno, uint64_t *h, uint64_t *parent)
+{
+	return helper_walk_fd(hc, cr, dir, nwname, names, attrs, nwalked,
+	    walk_errno, h, parent, NULL);
+}
+
+int
+helper_walk_fd(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    int nwname, const char *const *names, struct hattr *attrs, int *nwalked,
+    int *walk_errno, uint64_t *h, uint64_t *parent, int *nodefd)
 {
 	Vfsd__WalkReq m = VFSD__WALK_REQ__INIT;
 	ProtobufCBinaryData nb[HCLIENT_MAX_WALK];
@@ -575,13 +589,18 @@ helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
 	m.dir = dir;
 	m.n_names = (size_t)nwname;
 	m.names = nb;
+	m.has_want_fd = m.want_fd = nodefd != NULL;
 	ENV(e, cr, walk, WALK, m);
-	if ((r = call(hc, &e.req, RESULT(WALK), &rsp, NULL)) < 0)
+	if ((r = call(hc, &e.req, RESULT(WALK), &rsp, nodefd)) < 0)
 		return r;
 	const Vfsd__WalkRep *w = rsp.m->walk;
 	if (w->n_attrs == 0 || w->n_attrs > (size_t)nwname ||
 	    (w->n_attrs == (size_t)nwname) != w->has_handle) {
 		reply_done(hc, &rsp);
+		if (nodefd && *nodefd >= 0) {
+			close(*nodefd);
+			*nodefd = -1;
+		}
 		return -EIO;
 	}
 	*nwalked = (int)w->n_attrs;

@@ -74,6 +74,13 @@ int helper_attach(struct hclient *hc, const struct hcred *cr,
 int helper_walk(struct hclient *hc, const struct hcred *cr, uint64_t dir,
     int nwname, const char *const *names, struct hattr *attrs, int *nwalked,
     int *walk_errno, uint64_t *h, uint64_t *parent);
+/* The same, also asking for an O_PATH descriptor of the new node (the
+ * attach root, a full walk's last object): *nodefd gets it or -1. */
+int helper_attach_fd(struct hclient *hc, const struct hcred *cr,
+    const char *aname, uint64_t *h, struct hattr *attr, int *nodefd);
+int helper_walk_fd(struct hclient *hc, const struct hcred *cr, uint64_t dir,
+    int nwname, const char *const *names, struct hattr *attrs, int *nwalked,
+    int *walk_errno, uint64_t *h, uint64_t *parent, int *nodefd);
 int helper_release(struct hclient *hc, const uint64_t *handles, int n);
 int helper_getattr(struct hclient *hc, const struct hcred *cr, uint64_t h,
     struct hattr *attr);

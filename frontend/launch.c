@@ -70,6 +70,8 @@ launch_helper(const struct launch_opts *lo, pid_t *pid)
 		argv[i++] = lo->model;
 		if (lo->readonly)
 			argv[i++] = "--readonly";
+		if (lo->no_sandbox)
+			argv[i++] = "--no-sandbox";
 		argv[i] = NULL;
 		execv(lo->helper, (char *const *)(uintptr_t)argv);
 		fprintf(stderr, "vfsd: cannot run %s: %s\n", lo->helper,

@@ -11,6 +11,7 @@ struct launch_opts {
 	const char *export;
 	const char *model;
 	bool readonly;
+	bool no_sandbox;	/* pass --no-sandbox on (profiling only) */
 };
 
 /* launch.c */

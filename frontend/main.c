@@ -21,7 +21,7 @@
 
 struct opts {
 	const char *export, *model, *listen, *user, *helper;
-	bool readonly, debug;
+	bool readonly, debug, no_sandbox;
 };
 
 static const char usage_text[] =
@@ -39,6 +39,9 @@ static const char usage_text[] =
 "  --helper PATH          privileged helper (default: vfsd-helper next to\n"
 "                         this program)\n"
 "  --debug                log every request\n"
+"  --no-sandbox           profiling and debugging only (valgrind): no\n"
+"                         seccomp in either process, no pivot_root or\n"
+"                         capability drop in the helper; logs a warning\n"
 "  --help                 this text\n";
 
 static void __attribute__((noreturn))
@@ -61,6 +64,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "helper", required_argument, NULL, 'H' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "no-sandbox", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,6 +81,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'u': o->user = optarg; break;
 		case 'H': o->helper = optarg; break;
 		case 'd': o->debug = true; break;
+		case 'N': o->no_sandbox = true; break;
 		case 'h': usage(0, NULL);
 		default: usage(2, NULL);
 		}
@@ -110,7 +115,7 @@ start_helper(const struct opts *o, struct hinfo *info)
 {
 	char path[PATH_MAX];
 	struct launch_opts lo = { o->helper, o->export, o->model,
-	    o->readonly };
+	    o->readonly, o->no_sandbox };
 	struct hclient *hc;
 	pid_t pid;
 	int sock, rc;
@@ -136,7 +141,7 @@ main(int argc, char **argv)
 	struct hinfo info;
 	struct hclient *hc;
 	char err[256];
-	int lfd = -1, rfd = -1, wfd = -1, rc;
+	int lfd = -1, rfd = -1, wfd = -1, nodefds, rc;
 
 	parse(argc, argv, &o);
 	log_init("9p", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
@@ -152,11 +157,20 @@ main(int argc, char **argv)
 	hc = start_helper(&o, &info);
 	if ((rc = launch_drop_privileges(o.user, err, sizeof(err))) < 0)
 		fatalx("%s", err);
+	nodefds = fdbudget_for_nofile();	/* getrlimit: before seccomp */
 	/* sandbox (frontend/sandbox.c): no capabilities, seccomp without
 	 * open/exec/socket from here on; logs why the helper ends. */
-	if ((rc = fe_sandbox_enter()) < 0)
+	if (o.no_sandbox) {
+		log_warnx("--no-sandbox: no seccomp filter in either process "
+		    "and the helper keeps its privileges; for profiling and "
+		    "debugging only, never with an untrusted guest");
+		rc = fe_sandbox_skip();
+	} else
+		rc = fe_sandbox_enter();
+	if (rc < 0)
 		fatalx("sandbox: %s", strerror(-rc));
 	server_init(&srv, hc, &info);
+	fdbudget_init(&srv.nodefds, nodefds);
 	log_info("serving %s (%s%s) on %s", o.export, o.model,
 	    info.readonly ? ", read-only" : "", o.listen);
 	if (lfd < 0) {

@@ -21,6 +21,7 @@ op_attach(struct opctx *o)
 {
 	const struct p9_str *an = &o->t->u.tattach.aname;
 	uint32_t num = o->t->u.tattach.fid;
+	struct nodefd_req nq;
 	struct hcred cr;
 	struct hattr a;
 	struct fid *f;
@@ -36,16 +37,22 @@ op_attach(struct opctx *o)
 		return -ENOMEM;
 	cred_from_attach(&o->t->u.tattach.uname, o->t->u.tattach.n_uname,
 	    &cr);
-	rc = helper_attach(o->c->srv->hc, &cr, aname, &h, &a);
+	rc = helper_attach_fd(o->c->srv->hc, &cr, aname, &h, &a,
+	    nodefd_begin(o->c->srv, &nq));
 	free(aname);
-	if (rc < 0)
+	if (rc < 0) {
+		nodefd_end(&nq, NULL, NULL);
 		return helper_err(o, rc);
+	}
 	if ((f = fid_alloc(&o->c->fids, num)) == NULL) {
+		nodefd_end(&nq, NULL, NULL);
 		helper_release(o->c->srv->hc, &h, 1);
 		return -ENOMEM;
 	}
 	f->cred = cr;
-	if ((f->node = op_hnode(o, h)) == NULL) {
+	f->node = op_hnode(o, h);
+	nodefd_end(&nq, f->node, &a);
+	if (f->node == NULL) {
 		fid_put(f);
 		return -ENOMEM;
 	}

@@ -36,7 +36,7 @@ walk_clone(struct opctx *o, struct fid *src)
  * remembers the directory and name it came through. */
 static int
 walk_install(struct opctx *o, struct fid *src, int nw, const char *last,
-    uint64_t h, uint64_t ph)
+    uint64_t h, uint64_t ph, struct nodefd_req *nq, const struct hattr *a)
 {
 	struct fid *nf = fid_alloc(&o->c->fids, o->t->u.twalk.newfid);
 	struct hnode *parent = NULL;
@@ -45,11 +45,14 @@ walk_install(struct opctx *o, struct fid *src, int nw, const char *last,
 	if (nf == NULL) {
 		uint64_t hs[2] = { h, ph };
 		helper_release(o->c->srv->hc, hs, ph ? 2 : 1);
+		nodefd_end(nq, NULL, NULL);
 		return -ENOMEM;
 	}
 	nf->cred = src->cred;
 	nf->qtype = o->rep.u.rwalk.wqid[nw - 1].type;
-	if ((nf->node = op_hnode(o, h)) == NULL)
+	nf->node = op_hnode(o, h);
+	nodefd_end(nq, nf->node, a);
+	if (nf->node == NULL)
 		rc = -ENOMEM;
 	else if (nw > 1 && ph && (parent = op_hnode(o, ph)) == NULL)
 		rc = -ENOMEM;
@@ -76,6 +79,7 @@ op_walk(struct opctx *o)
 	struct hattr attrs[P9_MAXWELEM];
 	int nw = o->t->u.twalk.nwname, nwalked = 0, werr = 0, rc, bad = 0;
 	uint64_t h = 0, ph = 0;
+	struct nodefd_req nq;
 	struct fid *src;
 
 	if ((rc = op_node_fid(o, o->t->u.twalk.fid, &src)) < 0)
@@ -103,8 +107,10 @@ op_walk(struct opctx *o)
 			nw = i;
 		}
 	}
-	rc = helper_walk(o->c->srv->hc, &src->cred, src->node->h, nw, ptrs,
-	    attrs, &nwalked, &werr, &h, &ph);
+	rc = helper_walk_fd(o->c->srv->hc, &src->cred, src->node->h, nw, ptrs,
+	    attrs, &nwalked, &werr, &h, &ph, nodefd_begin(o->c->srv, &nq));
+	if (rc < 0 || nwalked < nw || bad)
+		nodefd_end(&nq, NULL, NULL);
 	if (rc < 0) {
 		fid_put(src);
 		return helper_err(o, rc);
@@ -121,44 +127,80 @@ op_walk(struct opctx *o)
 		fid_put(src);
 		return nwalked == 0 ? -(werr ? werr : ENOENT) : 0;
 	}
-	rc = walk_install(o, src, nw, names[nw - 1], h, ph);
+	rc = walk_install(o, src, nw, names[nw - 1], h, ph, &nq,
+	    &attrs[nw - 1]);
 	fid_put(src);
+	return rc;
+}
+
+static void
+getattr_reply(struct opctx *o, const struct hattr *a)
+{
+	struct p9_attr *r = &o->rep.u.rgetattr.a;
+
+	o->rep.u.rgetattr.valid = P9_GETATTR_BASIC;
+	if (a->has_gen && (o->t->u.tgetattr.request_mask & P9_GETATTR_GEN))
+		o->rep.u.rgetattr.valid |= P9_GETATTR_GEN;
+	qid_from_attr(a, &o->rep.u.rgetattr.qid);
+	r->mode = a->mode;
+	r->uid = a->uid;
+	r->gid = a->gid;
+	r->nlink = a->nlink;
+	r->rdev = a->rdev;
+	r->size = a->size;
+	r->blksize = a->blksize;
+	r->blocks = a->blocks;
+	r->atime_sec = (uint64_t)a->atime_sec;
+	r->atime_nsec = a->atime_nsec;
+	r->mtime_sec = (uint64_t)a->mtime_sec;
+	r->mtime_nsec = a->mtime_nsec;
+	r->ctime_sec = (uint64_t)a->ctime_sec;
+	r->ctime_nsec = a->ctime_nsec;
+	r->gen = a->has_gen ? a->gen : 0;
+}
+
+/* Tgetattr from the node's descriptor (attrcache.c), -EAGAIN if only
+ * the helper can answer; never blocks, so the reader may run it.  With
+ * the helper gone every request fails, this one too (helper_err). */
+int
+op_getattr_local(struct opctx *o)
+{
+	struct fid *f;
+	struct hattr a;
+	int rc;
+
+	if (hclient_dead(o->c->srv->hc))
+		return -EAGAIN;
+	if ((rc = op_node_fid(o, o->t->u.tgetattr.fid, &f)) < 0)
+		return rc;
+	rc = acache_getattr(f->node, o->c->srv->info.model,
+	    o->t->u.tgetattr.request_mask, &a);
+	fid_put(f);
+	if (rc == 0)
+		getattr_reply(o, &a);
 	return rc;
 }
 
 int
 op_getattr(struct opctx *o)
 {
+	struct timespec asked;
 	struct fid *f;
 	struct hattr a;
 	int rc;
 
+	if ((rc = op_getattr_local(o)) != -EAGAIN)
+		return rc;
 	if ((rc = op_node_fid(o, o->t->u.tgetattr.fid, &f)) < 0)
 		return rc;
+	acache_asked(&asked);
 	rc = helper_getattr(o->c->srv->hc, &f->cred, f->node->h, &a);
+	if (rc == 0)
+		acache_store(f->node, &a, &asked);
 	fid_put(f);
 	if (rc < 0)
 		return helper_err(o, rc);
-	o->rep.u.rgetattr.valid = P9_GETATTR_BASIC;
-	if (a.has_gen && (o->t->u.tgetattr.request_mask & P9_GETATTR_GEN))
-		o->rep.u.rgetattr.valid |= P9_GETATTR_GEN;
-	qid_from_attr(&a, &o->rep.u.rgetattr.qid);
-	struct p9_attr *r = &o->rep.u.rgetattr.a;
-	r->mode = a.mode;
-	r->uid = a.uid;
-	r->gid = a.gid;
-	r->nlink = a.nlink;
-	r->rdev = a.rdev;
-	r->size = a.size;
-	r->blksize = a.blksize;
-	r->blocks = a.blocks;
-	r->atime_sec = (uint64_t)a.atime_sec;
-	r->atime_nsec = a.atime_nsec;
-	r->mtime_sec = (uint64_t)a.mtime_sec;
-	r->mtime_nsec = a.mtime_nsec;
-	r->ctime_sec = (uint64_t)a.ctime_sec;
-	r->ctime_nsec = a.ctime_nsec;
-	r->gen = a.has_gen ? a.gen : 0;
+	getattr_reply(o, &a);
 	return 0;
 }
 

@@ -25,6 +25,10 @@ struct userdb_ent {
 
 /* sandbox.c */
 int fe_sandbox_enter(void);
+/* --no-sandbox (profiling under valgrind, which cannot run under the
+ * filter): only what the server needs of fe_sandbox_enter, the user
+ * database and the helper watcher. */
+int fe_sandbox_skip(void);
 /* The filter alone (also used by tests/tools/try_syscall.c). */
 int fe_sandbox_seccomp(void);
 /* Why a child (the helper) ended, from a wait status, as one log phrase:

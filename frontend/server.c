@@ -12,6 +12,7 @@
 #define MAX_INFLIGHT	1024
 #define MAX_BIGBYTES	(64u << 20)	/* Twrite frames buffered at once */
 #define INITIAL_MSIZE	8192		/* until Tversion says otherwise */
+#define NODEFDS_DEFAULT	4096		/* main.c sizes it by RLIMIT_NOFILE */
 
 #define RELEASE_BATCH	256
 
@@ -78,6 +79,7 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	s->max_inflight = MAX_INFLIGHT;
 	s->max_bigbytes = MAX_BIGBYTES;
 	s->max_workers = MAX_WORKERS;
+	fdbudget_init(&s->nodefds, NODEFDS_DEFAULT);
 	pthread_mutex_init(&s->relq.lock, NULL);
 	pthread_cond_init(&s->relq.cond, NULL);
 	pthread_attr_init(&a);

@@ -30,6 +30,7 @@ struct helper_args {
 	struct core_opts opts;
 	int workers;
 	int loglevel;
+	bool no_sandbox;
 };
 
 static void __attribute__((noreturn))
@@ -47,7 +48,10 @@ usage(int status)
 "  --dmode OCTAL           host mode of directories in mapped models (0700)\n"
 "  --multidevs M           warn | remap | forbid (default warn)\n"
 "  --workers N             worker threads (default %d)\n"
-"  --debug                 verbose log\n", PB_WORKERS_DEFAULT);
+"  --debug                 verbose log\n"
+"  --no-sandbox            profiling and debugging only: no pivot_root,\n"
+"                          capability drop or seccomp (logs a warning)\n",
+	    PB_WORKERS_DEFAULT);
 	exit(status);
 }
 
@@ -79,6 +83,7 @@ parse_args(int argc, char **argv, struct helper_args *a)
 		{ "multidevs", required_argument, NULL, 'M' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "no-sandbox", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -118,6 +123,7 @@ parse_args(int argc, char **argv, struct helper_args *a)
 			break;
 		case 'w': a->workers = (int)num_arg(optarg, 10, 1, 256, "workers"); break;
 		case 'd': a->loglevel = LOG_LVL_DEBUG; break;
+		case 'N': a->no_sandbox = true; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -147,15 +153,19 @@ main(int argc, char **argv)
 	 * export, the rest (pivot_root, capabilities, no_new_privs,
 	 * seccomp) after, and before pb_server_run starts any thread. */
 	sandbox_init(&sb, a.opts.model);
-	sandbox_prepare(&sb, a.export);
+	if (a.no_sandbox)
+		log_warnx("--no-sandbox: serving with every privilege and no "
+		    "seccomp filter (profiling and debugging only)");
+	else
+		sandbox_prepare(&sb, a.export);
 	if ((r = core_open_export(a.export, &a.opts, &core)) < 0)
 		fatalx("cannot export %s: %s", a.export, strerror(-r));
 	if ((r = pb_server_new(core, a.fd, a.workers, &srv)) < 0)
 		fatalx("cannot start: %s", strerror(-r));
-	if ((r = sandbox_enter(&sb)) < 0)
+	if (!a.no_sandbox && (r = sandbox_enter(&sb)) < 0)
 		fatalx("sandbox: %s%s%s", sb.moved ? sb.ns_step : "",
 		    sb.moved ? ": " : "", strerror(-r));
-	if (!sb.pivoted)
+	if (!sb.pivoted && !a.no_sandbox)
 		log_info("sandbox: export is not the root (%s: %s); the core "
 		    "still resolves every name beneath it", sb.ns_step,
 		    strerror(-sb.ns_err));

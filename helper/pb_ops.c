@@ -103,6 +103,17 @@ unborrow(struct pb_call *k, struct borrowed *b)
 	b->fd = -1;
 }
 
+/* With want_fd the reply also carries a copy of the node descriptor, an
+ * O_PATH one that the frontend can only fstat: the handle keeps its own
+ * (a copy, because a release racing with the send would otherwise close
+ * the descriptor being sent).  Failing to copy only loses the speed-up. */
+static void
+send_node(struct pb_call *k, bool want, int nodefd)
+{
+	if (want)
+		k->fd = fcntl(nodefd, F_DUPFD_CLOEXEC, 0);
+}
+
 #define SET_RESULT(k, field, CASE) do {					\
 	vfsd__##field##_rep__init(&(k)->u.field);			\
 	(k)->rsp.result_case = VFSD__RESPONSE__RESULT_##CASE;		\
@@ -143,6 +154,8 @@ h_attach(struct pb_call *k)
 		close(fd);
 		return r;
 	}
+	send_node(k, k->req->attach->has_want_fd && k->req->attach->want_fd,
+	    fd);
 	if ((r = handles_add(pb_server_handles(k->srv), fd, &id)) < 0)
 		return r;
 	SET_RESULT(k, attach, ATTACH);
@@ -203,6 +216,7 @@ h_walk(struct pb_call *k)
 			close(prev);
 		return 0;
 	}
+	send_node(k, w->has_want_fd && w->want_fd, cur);
 	r = handles_add(t, cur, &k->u.walk.handle);
 	if (r == 0 && prev >= 0) {
 		r = handles_add(t, prev, &k->u.walk.parent);

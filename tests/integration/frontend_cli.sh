@@ -148,4 +148,38 @@ PY
 grep -q "version 101 .*9P2000" "$tmp/fd.out"; tap $? "fd transport: Tversion answered"
 grep -q "attach 105 128" "$tmp/fd.out"; tap $? "fd transport: attach gives a directory qid"
 grep -q "exit 0" "$tmp/fd.out"; tap $? "fd transport: vfsd exits 0 when the connection closes"
+# --no-sandbox (profiling only): both processes warn, run without a
+# seccomp filter, and still serve.
+"$vfsd" --export "$tmp/exp" --security-model passthrough --no-sandbox \
+    --listen "unix:$tmp/ns.sock" 2>"$tmp/log4" &
+p4=$!; pids="$pids $p4"
+i=0; while [ ! -S "$tmp/ns.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+# The listener opens before the helper starts: wait for both warnings.
+i=0; while [ "$(grep -c 'no-sandbox' "$tmp/log4")" -lt 2 ] && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+h4=$(pgrep -P "$p4" | head -1)
+grep -q "^Seccomp:[[:space:]]*0" "/proc/$p4/status" && [ -n "$h4" ] &&
+    grep -q "^Seccomp:[[:space:]]*0" "/proc/$h4/status"
+tap $? "--no-sandbox: neither process has a seccomp filter"
+grep -q "no-sandbox.*profiling" "$tmp/log4" &&
+    [ "$(grep -c 'no-sandbox' "$tmp/log4")" -ge 2 ]
+tap $? "--no-sandbox: frontend and helper both log a warning"
+timeout 10 python3 - "$tmp/ns.sock" >"$tmp/ns.out" 2>&1 <<'PY'
+import socket, struct, sys
+a = socket.socket(socket.AF_UNIX)
+a.connect(sys.argv[1])
+def rpc(body_type, tag, body):
+    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
+    size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
+    return t, a.recv(size - 7, socket.MSG_WAITALL)
+s = lambda x: struct.pack("<H", len(x)) + x
+u32 = lambda *v: struct.pack("<%dI" % len(v), *v)
+rpc(100, 0xffff, u32(65536) + s(b"9P2000.L"))
+print("attach", rpc(104, 1, u32(0, 0xffffffff) + s(b"") + s(b"") + u32(0))[0])
+print("getattr", rpc(24, 2, u32(0) + struct.pack("<Q", 0x7ff))[0])
+PY
+grep -q "attach 105" "$tmp/ns.out" && grep -q "getattr 25" "$tmp/ns.out"
+tap $? "--no-sandbox: attach and getattr answered"
+
 exit $fail

@@ -36,7 +36,14 @@ for run in $runs; do
 	i=0
 	while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -S "$sock" ]; tap $? "$tag: vfsd listens on $sock"
-	P9TEST_MODEL=$model "$p9test" "$sock" "$exp" >"$tmp/out.tap" 2>&1
+	# The helper is vfsd's only child (selected by parent pid).
+	i=0; hpid=
+	while [ -z "$hpid" ] && [ $i -lt 50 ]; do
+		hpid=$(pgrep -P "$pid" | head -1); [ -n "$hpid" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	P9TEST_MODEL=$model P9TEST_HELPER_PID=$hpid "$p9test" "$sock" "$exp" \
+	    >"$tmp/out.tap" 2>&1
 	rc=$?
 	while read -r line; do
 		case "$line" in

@@ -1,13 +1,17 @@
 /* p9test.c - a 9P2000.L client that checks vfsd's answers to the tricky
  * cases: msize caps, unknown types, partial walks, clones of open fids,
  * files renamed or unlinked while open, xattr commit at clunk, lock
- * conflicts and flush ordering.
+ * conflicts and flush ordering, and attributes that stay right when the
+ * frontend answers Tgetattr itself.
  *
  * usage: p9test SOCKET EXPORT_DIR   (prints TAP; run as root so it can
- * prepare and inspect the export on the host side) */
+ * prepare and inspect the export on the host side)
+ * P9TEST_MODEL names the security model; P9TEST_HELPER_PID, if set, lets
+ * the attribute tests stop the helper to prove the frontend answers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "frontend/p9.h"
@@ -1025,6 +1030,189 @@ test_garbage(void)
 	close(s);
 }
 
+/* ---- attributes the frontend serves from a node descriptor ---- */
+
+static int
+setattr_fid(int s, uint32_t fid, uint32_t valid, uint32_t mode, uint32_t uid,
+    uint32_t gid, uint64_t size)
+{
+	struct p9_fcall t = { .type = P9_TSETATTR };
+
+	t.u.tsetattr.fid = fid;
+	t.u.tsetattr.valid = valid;
+	t.u.tsetattr.mode = mode;
+	t.u.tsetattr.uid = uid;
+	t.u.tsetattr.gid = gid;
+	t.u.tsetattr.size = size;
+	return simple(s, &t);
+}
+
+struct want { uint32_t mode, uid, gid; uint64_t size; };
+
+/* Tgetattr of fid shows exactly w (permission bits, owner, size). */
+static bool
+attr_is(int s, uint32_t fid, const struct want *w)
+{
+	struct p9_fcall r;
+
+	if (getattr(s, fid, &r) != 0)
+		return false;
+	if ((r.u.rgetattr.a.mode & 07777) != w->mode ||
+	    r.u.rgetattr.a.uid != w->uid || r.u.rgetattr.a.gid != w->gid ||
+	    r.u.rgetattr.a.size != w->size) {
+		printf("# got mode %o uid %u gid %u size %llu, want %o %u %u "
+		    "%llu\n", r.u.rgetattr.a.mode & 07777,
+		    r.u.rgetattr.a.uid, r.u.rgetattr.a.gid,
+		    (unsigned long long)r.u.rgetattr.a.size, w->mode, w->uid,
+		    w->gid, (unsigned long long)w->size);
+		return false;
+	}
+	return true;
+}
+
+/* Change the guest-visible identity of rel behind the server's back, the
+ * way each model stores it. */
+static void
+host_identity(const char *model, const char *rel, const struct want *w)
+{
+	char p[4096];
+
+	host_path(rel, p, sizeof(p));
+	if (strcmp(model, "mapped-xattr") == 0) {
+		uint32_t v[3] = { w->uid, w->gid, 0100000 | w->mode };
+		const char *k[3] = { "user.virtfs.uid", "user.virtfs.gid",
+		    "user.virtfs.mode" };
+		for (int i = 0; i < 3; i++) {
+			uint8_t le[4] = { (uint8_t)v[i], (uint8_t)(v[i] >> 8),
+			    (uint8_t)(v[i] >> 16), (uint8_t)(v[i] >> 24) };
+			if (lsetxattr(p, k[i], le, 4, 0) != 0)
+				perror("lsetxattr");
+		}
+	} else if (strcmp(model, "mapped-file") == 0) {
+		char m[4096], text[128];
+		int fd;
+
+		snprintf(m, sizeof(m), "%s/.virtfs_metadata/%s", export, rel);
+		snprintf(text, sizeof(text), "virtfs.uid=%u\nvirtfs.gid=%u\n"
+		    "virtfs.mode=%u\n", w->uid, w->gid, 0100000 | w->mode);
+		fd = open(m, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, text, strlen(text)) < 0)
+			perror(m);
+		if (fd >= 0)
+			close(fd);
+	} else if (chmod(p, w->mode) != 0 || chown(p, w->uid, w->gid) != 0)
+		perror(p);
+}
+
+/* With the helper stopped, only an answer from the frontend can come. */
+static bool
+answered_without_helper(int s, uint32_t fid, pid_t helper)
+{
+	struct p9_fcall r;
+	int rc;
+
+	kill(helper, SIGSTOP);
+	rc = getattr(s, fid, &r);
+	kill(helper, SIGCONT);
+	return rc == 0;
+}
+
+static void
+test_attr_fresh(void)
+{
+	const char *model = getenv("P9TEST_MODEL");
+	const char *hp = getenv("P9TEST_HELPER_PID");
+	int s = session(65536);
+	struct want w = { 0644, 0, 0, 5 };
+	struct timespec tick = { 0, 30 * 1000 * 1000 };
+	char p[4096];
+	bool good = true;
+
+	if (model == NULL)
+		model = "passthrough";
+	host_write("fa", "hello");
+	host_path("fa", p, sizeof(p));
+	chmod(p, 0644);
+	ok(walk(s, 1, 10, "fa") == 1 && walk(s, 1, 11, "fa") == 1,
+	    "attr: two fids on fa");
+	ok(setattr_fid(s, 11, 0x7, 0644, 0, 0, 0) == 0 && attr_is(s, 10, &w),
+	    "attr: getattr matches after setup");
+	nanosleep(&tick, NULL);
+	ok(attr_is(s, 10, &w) && attr_is(s, 10, &w),
+	    "attr: repeated getattr of an unchanged file");
+	if (hp && strcmp(model, "mapped-file") != 0)
+		ok(answered_without_helper(s, 10, (pid_t)atoi(hp)),
+		    "attr: getattr is answered with the helper stopped");
+	w.mode = 0600;
+	ok(setattr_fid(s, 11, 0x1, 0600, 0, 0, 0) == 0 && attr_is(s, 10, &w),
+	    "attr: chmod through another fid is seen");
+	w.uid = 1234, w.gid = 5678;
+	ok(setattr_fid(s, 11, 0x6, 0, 1234, 5678, 0) == 0 &&
+	    attr_is(s, 10, &w), "attr: chown through another fid is seen");
+	w.size = 3;
+	ok(setattr_fid(s, 11, 0x8, 0, 0, 0, 3) == 0 && attr_is(s, 10, &w),
+	    "attr: truncate through another fid is seen");
+	nanosleep(&tick, NULL);
+	attr_is(s, 10, &w);	/* a trusted answer is stored again */
+	struct p9_fcall t = { .type = P9_TXATTRCREATE };
+	t.u.txattrcreate.name = p9_cstr("user.fresh");
+	t.u.txattrcreate.attr_size = 1;
+	walk(s, 10, 12, "");
+	t.u.txattrcreate.fid = 12;
+	ok(simple(s, &t) == 0 && writef(s, 12, 0, "y") == 1 &&
+	    clunk(s, 12) == 0 && attr_is(s, 10, &w),
+	    "attr: setxattr through another fid keeps the identity");
+	struct p9_fcall rn = { .type = P9_TRENAMEAT };
+	rn.u.trenameat = (typeof(rn.u.trenameat)){ 1, p9_cstr("fa"), 1,
+	    p9_cstr("fb") };
+	ok(simple(s, &rn) == 0 && attr_is(s, 10, &w),
+	    "attr: rename through another fid keeps them");
+	w.mode = 0612, w.uid = 4321, w.gid = 8765;
+	nanosleep(&tick, NULL);
+	attr_is(s, 10, &(struct want){ 0600, 1234, 5678, 3 });
+	host_identity(model, "fb", &w);
+	ok(attr_is(s, 10, &w), "attr: identity changed on the host is seen");
+	host_path("fb", p, sizeof(p));
+	ok(truncate(p, 7) == 0 && (w.size = 7, attr_is(s, 10, &w)),
+	    "attr: truncate on the host is seen");
+	char q[4096];
+	host_path("fc", q, sizeof(q));
+	if (strcmp(model, "mapped-file") == 0) {
+		/* There the identity lives under the name: move it along. */
+		char mp[4096], mq[4096];
+		snprintf(mp, sizeof(mp), "%s/.virtfs_metadata/fb", export);
+		snprintf(mq, sizeof(mq), "%s/.virtfs_metadata/fc", export);
+		rename(mp, mq);
+	}
+	ok(rename(p, q) == 0 && attr_is(s, 10, &w),
+	    "attr: rename on the host keeps them");
+	/* Changes closer together than the kernel's timestamp tick: each
+	 * must be seen, whether it came through vfsd or the host. */
+	for (int i = 0; i < 60 && good; i++) {
+		w.mode = 0600 | (uint32_t)(i % 8) << 3;
+		w.uid = 1000 + (uint32_t)i;
+		if (i % 2)
+			good = setattr_fid(s, 11, 0x3, w.mode, w.uid, 0, 0) ==
+			    0 && attr_is(s, 10, &w);
+		else {
+			host_identity(model, "fc", &w);
+			good = attr_is(s, 10, &w);
+		}
+		if (!good)
+			printf("# round %d (%s)\n", i, i % 2 ? "9P" : "host");
+		/* Now and then let a tick pass, so that the next answer
+		 * is one the frontend may keep. */
+		if (i % 3 == 2 && good) {
+			nanosleep(&tick, NULL);
+			good = attr_is(s, 10, &w) && attr_is(s, 10, &w);
+		}
+	}
+	ok(good, "attr: 60 changes within timestamp ticks are all seen");
+	clunk(s, 10);
+	clunk(s, 11);
+	close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1039,6 +1227,7 @@ main(int argc, char **argv)
 	test_unlinked();
 	test_names();
 	test_xattr();
+	test_attr_fresh();
 	test_locks();
 	test_flush_order();
 	test_reset();
