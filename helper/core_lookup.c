@@ -63,17 +63,15 @@ int
 core_same_node(struct core *c, int dirfd, const char *name, int nodefd)
 {
 	struct stat a, b;
-	int r, fd;
+	int r;
 
+	/* One checked component, never '.' or '..', not followed: what
+	 * core_walk1 would reach, without a descriptor for it. */
 	if ((r = core_check_name(c, name, 0)) < 0)
 		return r;
-	if ((r = core_walk1(c, dirfd, name, &fd)) < 0)
-		return r;
-	r = core_stat(fd, &a);
-	core_close(fd);
-	if (r == 0)
-		r = core_stat(nodefd, &b);
-	if (r < 0)
+	if (fstatat(dirfd, name, &a, AT_SYMLINK_NOFOLLOW) != 0)
+		return -errno;
+	if ((r = core_stat(nodefd, &b)) < 0)
 		return r;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : -ESTALE;
 }
