@@ -115,6 +115,24 @@ slot_of(struct core *c, int nodefd, bool create, struct slot *s)
 	return r;
 }
 
+/* Without openat2: "DIR/name" as open_mdir and then the name. */
+static int
+open_two_steps(int dirfd, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	int r, md, fd;
+
+	if (slash == NULL)
+		return -ENOSYS;
+	if ((r = open_mdir(dirfd, false, &md)) < 0)
+		return r;
+	fd = openat(md, slash + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	r = fd < 0 ? -errno : fd;
+	core_close(md);
+	return r;
+}
+
 /* name may be "DIR/name": it is opened beneath dirfd, no symlink. */
 static int
 read_meta(struct core *c, int dirfd, const char *name, struct policy_meta *m)
@@ -129,6 +147,8 @@ read_meta(struct core *c, int dirfd, const char *name, struct policy_meta *m)
 	/* O_NONBLOCK: something planted there on the host (a FIFO) must
 	 * not hang the server; only a regular file is read. */
 	fd = core_open_beneath(c, dirfd, name, O_RDONLY | O_NONBLOCK);
+	if (fd == -ENOSYS)
+		fd = open_two_steps(dirfd, name);
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
