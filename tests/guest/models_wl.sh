@@ -194,6 +194,8 @@ wl_lockguest() { # the guest holds, the host tests
 		*) notok "lock: guest held a $k lock until the host released it: $r" ;;
 		esac
 		glock touch "lk/g-$k-done"
+		# the next lock only after the host has checked this one is gone
+		glock waitfor "lk/h-$k-checked" 60 || notok "lock: the host never checked the $k release"
 	done
 }
 

@@ -64,6 +64,7 @@ host_side() {
 		fi
 		expect "F_OFD_SETLK after the guest released its $k lock" free "$glock" try ofd "$lk/file"
 		expect "F_SETLK after the guest released its $k lock" free "$glock" try posix "$lk/file"
+		"$glock" touch "$lk/h-$k-checked"
 	done
 	"$glock" hold posix "$lk/file" "$lk/h-ready" "$lk/h-release" 120 >"$G_TMP/hold.out" &
 	hp=$!
