@@ -97,13 +97,28 @@ dispatch_local(struct req *r, struct worker *w)
 	struct opctx o = { .c = r->conn, .r = r, .t = &r->t, .w = w };
 	int rc;
 
-	if (r->t.type != P9_TGETATTR)
+	switch (r->t.type) {
+	case P9_TGETATTR:
+	case P9_TCLUNK:
+		break;
+	case P9_TWALK:		/* a clone: no helper */
+		if (r->t.u.twalk.nwname == 0)
+			break;
 		return false;
+	default:
+		return false;
+	}
 	if (atomic_load(&r->flushed)) {
 		conn_finish(r, NULL, 0);
 		return true;
 	}
-	if ((rc = op_getattr_local(&o)) == -EAGAIN)
+	if (r->t.type == P9_TGETATTR)
+		rc = op_getattr_local(&o);
+	else if (r->t.type == P9_TCLUNK)
+		rc = op_clunk_local(&o);
+	else
+		rc = op_walk(&o);
+	if (rc == -EAGAIN)
 		return false;
 	reply(&o, rc);
 	return true;

@@ -3,7 +3,8 @@
  *
  * Threads: one reader per connection decodes requests and queues them to
  * the connection's worker pool (or runs a request itself when it is the
- * only one in flight); workers run the operation, talk to the helper and
+ * only one in flight, or when it needs neither the helper nor a wait:
+ * dispatch_local); workers run the operation, talk to the helper and
  * write the reply under the connection's write lock, in any order.
  * Blocking locks wait on a per-connection waiter thread, and handles are
  * given back to the helper by one releaser thread.  The only locks on the
@@ -245,8 +246,9 @@ void pool_stop(struct pool *p);
 
 /* dispatch.c */
 void dispatch(struct req *r, struct worker *w);
-/* Run r now if it can be answered without the helper; false if not (r
- * is untouched and goes to a worker). */
+/* Run r now if it can be answered without the helper and without
+ * blocking (Tgetattr from a node descriptor, Tclunk, a clone Twalk);
+ * false if not (r is untouched and goes to a worker). */
 bool dispatch_local(struct req *r, struct worker *w);
 
 /* attrcache.c: Tgetattr answered from a node descriptor */
@@ -286,6 +288,7 @@ void cred_from_attach(const struct p9_str *uname, uint32_t n_uname,
 int op_attach(struct opctx *o);
 int op_auth(struct opctx *o);
 int op_clunk(struct opctx *o);
+int op_clunk_local(struct opctx *o);
 int op_remove(struct opctx *o);
 /* ops_walk.c */
 int op_walk(struct opctx *o);

@@ -79,6 +79,25 @@ op_clunk(struct opctx *o)
 	return rc;
 }
 
+/* Tclunk without the helper: every fid but an xattr being written (whose
+ * commit is a helper call) is only dropped.  -EAGAIN: send it to a
+ * worker.  A racing Txattrcreate on the same fid is still committed, by
+ * op_clunk, here. */
+int
+op_clunk_local(struct opctx *o)
+{
+	struct fid *f = fid_get(&o->c->fids, o->t->u.tfid.fid);
+	bool commit;
+
+	if (f == NULL)
+		return -ENOENT;
+	pthread_mutex_lock(&f->lock);
+	commit = f->kind == FID_XATTR_WRITE;
+	pthread_mutex_unlock(&f->lock);
+	fid_put(f);
+	return commit ? -EAGAIN : op_clunk(o);
+}
+
 int
 op_remove(struct opctx *o)
 {
