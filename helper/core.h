@@ -93,9 +93,10 @@ const struct core_opts *core_options(const struct core *c);
 int core_root(struct core *c, int *nodefd);
 uint32_t core_blksize(const struct core *c);
 
-/* Resolve a path relative to the export root, component by component,
- * without following symlinks (the proxy codec's entry point).  "" or "/"
- * is the root.  With want_parent, returns the parent's node fd and copies
+/* Resolve a path relative to the export root without following symlinks
+ * (the proxy codec's entry point): one openat2 beneath the root where the
+ * kernel has it, component by component for '..' (clamped at the root)
+ * and on older kernels.  "" or "/" is the root.  With want_parent, returns the parent's node fd and copies
  * the last component to last (NAME_MAX+1 bytes). */
 int core_resolve(struct core *c, const char *path, bool want_parent,
     int *nodefd, char *last);

@@ -75,9 +75,11 @@ core_xattr_get_at(int dirfd, const char *name, int flags, const char *attr,
 	return r < 0 ? -errno : (int)r;
 }
 
-/* Whether this kernel has the *xattrat calls (valgrind, seccomp
- * filters and kernels before 6.13 answer ENOSYS).  Asked once, at
- * export open, of the root itself. */
+/* Whether this kernel has the *xattrat calls and lets us make them: the
+ * probe of a name the root does not have answers ENODATA (ENOTSUP on a
+ * file system without xattrs); valgrind and kernels before 6.13 answer
+ * ENOSYS, and a container's seccomp profile may answer EPERM.  Anything
+ * but a real answer keeps the re-open path.  Asked once, at export open. */
 bool
 core_probe_xattrat(struct core *c)
 {
@@ -87,7 +89,7 @@ core_probe_xattrat(struct core *c)
 
 	core_proc_name(c, c->rootfd, name, sizeof(name), &dirfd);
 	return syscall(SYS_getxattrat, dirfd, name, 0, "user.vfsd.probe",
-	    &a, sizeof(a)) >= 0 || errno != ENOSYS;
+	    &a, sizeof(a)) >= 0 || errno == ENODATA || errno == ENOTSUP;
 }
 
 static int
