@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1213,6 +1214,35 @@ test_attr_fresh(void)
 	close(s);
 }
 
+/* More walked fids than the frontend keeps node descriptors for (half
+ * its RLIMIT_NOFILE): every one still answers Tgetattr, and files can
+ * still be opened afterwards. */
+static void
+test_many_fids(void)
+{
+	int s = session(65536), n = 0, got = 0, opened = 0;
+	struct rlimit rl;
+	struct p9_fcall r;
+
+	host_write("many-fids", "x");
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > 50000)
+		rl.rlim_cur = 50000;
+	n = (int)(rl.rlim_cur * 6 / 10);
+	for (int i = 0; i < n; i++)
+		if (walk(s, 1, 100 + (uint32_t)i, "many-fids") == 1 &&
+		    getattr(s, 100 + (uint32_t)i, &r) == 0)
+			got++;
+	ok(got == n, "%d walked fids (more than the descriptor budget) all "
+	    "answer getattr (%d)", n, got);
+	for (int i = 0; i < 50; i++)
+		if (lopen(s, 100 + (uint32_t)i, 0) == 0)
+			opened++;
+	ok(opened == 50, "and 50 of them still open (%d)", opened);
+	ok(getattr(s, 100 + (uint32_t)n - 1, &r) == 0 &&
+	    getattr(s, 100, &r) == 0, "getattr of the first and last");
+	close(s);	/* the connection's fids go with it */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1228,6 +1258,7 @@ main(int argc, char **argv)
 	test_names();
 	test_xattr();
 	test_attr_fresh();
+	test_many_fids();
 	test_locks();
 	test_flush_order();
 	test_reset();
