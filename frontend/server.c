@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -15,9 +16,14 @@
 #define NODEFDS_DEFAULT	4096		/* main.c sizes it by RLIMIT_NOFILE */
 
 #define RELEASE_BATCH	256
+#define RELEASE_DELAY_NS (2 * 1000 * 1000)	/* let clunks collect */
 
 /* Handles go back to the helper as their last fid goes, queued here and
- * sent in batches; if memory runs out the handle is released at once. */
+ * sent in batches; if memory runs out the handle is released at once.
+ * The releaser is woken by the first handle of a batch (and a full one)
+ * and then waits a moment, so that a walk-getattr-clunk loop costs one
+ * Release per burst rather than a helper round trip per clunk.  Until
+ * then the helper only keeps an O_PATH descriptor of the node. */
 static void
 release_handle(void *ctx, uint64_t h)
 {
@@ -37,7 +43,8 @@ release_handle(void *ctx, uint64_t h)
 	if (q->n < q->cap) {
 		q->h[q->n++] = h;
 		queued = true;
-		pthread_cond_signal(&q->cond);
+		if (q->n == 1 || q->n == RELEASE_BATCH)
+			pthread_cond_signal(&q->cond);
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (!queued)
@@ -55,6 +62,12 @@ releaser_main(void *arg)
 	for (;;) {
 		while (q->n == 0)
 			pthread_cond_wait(&q->cond, &q->lock);
+		if (q->n < RELEASE_BATCH) {
+			struct timespec d = { 0, RELEASE_DELAY_NS };
+			pthread_mutex_unlock(&q->lock);
+			nanosleep(&d, NULL);
+			pthread_mutex_lock(&q->lock);
+		}
 		size_t n = q->n < RELEASE_BATCH ? q->n : RELEASE_BATCH;
 		q->n -= n;
 		memcpy(batch, q->h + q->n, n * sizeof(*batch));
