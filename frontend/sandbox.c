@@ -31,6 +31,7 @@
 #endif
 
 #include "common/log.h"
+#include "common/seccomp_list.h"
 #include "frontend/sandbox.h"
 
 static const int frontend_syscalls[] = {
@@ -78,18 +79,6 @@ static const int sanitizer_syscalls[] = {
 };
 #endif
 
-static int
-allow_all(scmp_filter_ctx f, const int *sys, size_t n)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < n; i++)
-		if ((r = seccomp_rule_add(f, SCMP_ACT_ALLOW, sys[i], 0)) < 0)
-			return r;
-	return 0;
-}
-
 int
 fe_sandbox_seccomp(void)
 {
@@ -101,11 +90,11 @@ fe_sandbox_seccomp(void)
 	/* Other architectures' numbers (x32, i386) would bypass the list. */
 	if ((r = seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH,
 	    SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (r = allow_all(f, frontend_syscalls, sizeof(frontend_syscalls) /
+	    (r = seccomp_allow_list(f, frontend_syscalls, sizeof(frontend_syscalls) /
 	    sizeof(frontend_syscalls[0]))) < 0)
 		goto out;
 #if defined(__SANITIZE_ADDRESS__)
-	if ((r = allow_all(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
+	if ((r = seccomp_allow_list(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
 	    sizeof(sanitizer_syscalls[0]))) < 0)
 		goto out;
 #endif

@@ -48,6 +48,7 @@
 #endif
 
 #include "helper/sandbox.h"
+#include "common/seccomp_list.h"
 
 /* Capabilities kept in passthrough and none, where the helper creates and
  * changes objects as the guest's users. */
@@ -271,18 +272,6 @@ static const int sanitizer_syscalls[] = {
 };
 #endif
 
-static int
-allow_all(scmp_filter_ctx f, const int *sys, size_t n)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < n; i++)
-		if ((r = seccomp_rule_add(f, SCMP_ACT_ALLOW, sys[i], 0)) < 0)
-			return r;
-	return 0;
-}
-
 /* Rules that look at arguments. */
 static int
 allow_narrow(scmp_filter_ctx f)
@@ -315,10 +304,10 @@ sandbox_seccomp(void)
 	 * list, so they kill too. */
 	if ((r = seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH,
 	    SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (r = allow_all(f, helper_syscalls, sizeof(helper_syscalls) /
+	    (r = seccomp_allow_list(f, helper_syscalls, sizeof(helper_syscalls) /
 	    sizeof(helper_syscalls[0]))) < 0 ||
 #if defined(__SANITIZE_ADDRESS__)
-	    (r = allow_all(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
+	    (r = seccomp_allow_list(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
 	    sizeof(sanitizer_syscalls[0]))) < 0 ||
 #endif
 	    (r = allow_narrow(f)) < 0)
