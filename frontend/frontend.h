@@ -161,7 +161,9 @@ struct req {
 };
 
 #define REQ_TAG_BUCKETS 256
-#define CONN_INBUF 65536
+/* Read-ahead of small requests; a payload at least this big (Twrite
+ * data) is read straight into its request, not copied through here. */
+#define CONN_INBUF 8192
 
 struct conn {
 	struct server *srv;
