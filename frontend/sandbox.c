@@ -85,14 +85,9 @@ fe_sandbox_seccomp(void)
 	scmp_filter_ctx f;
 	int r;
 
-	if ((f = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
-		return -ENOMEM;
-	/* Other architectures' numbers (x32, i386) would bypass the list. */
-	if ((r = seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (r = seccomp_allow_list(f, frontend_syscalls, sizeof(frontend_syscalls) /
-	    sizeof(frontend_syscalls[0]))) < 0)
-		goto out;
+	if ((r = seccomp_list_new(frontend_syscalls, sizeof(frontend_syscalls) /
+	    sizeof(frontend_syscalls[0]), &f)) < 0)
+		return r;
 #if defined(__SANITIZE_ADDRESS__)
 	if ((r = seccomp_allow_list(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
 	    sizeof(sanitizer_syscalls[0]))) < 0)

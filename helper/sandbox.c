@@ -298,14 +298,10 @@ sandbox_seccomp(void)
 	scmp_filter_ctx f;
 	int r;
 
-	if ((f = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
-		return -ENOMEM;
-	/* Another architecture's numbers (x32, i386) would bypass the
-	 * list, so they kill too. */
-	if ((r = seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (r = seccomp_allow_list(f, helper_syscalls, sizeof(helper_syscalls) /
-	    sizeof(helper_syscalls[0]))) < 0 ||
+	if ((r = seccomp_list_new(helper_syscalls, sizeof(helper_syscalls) /
+	    sizeof(helper_syscalls[0]), &f)) < 0)
+		return r;
+	if (
 #if defined(__SANITIZE_ADDRESS__)
 	    (r = seccomp_allow_list(f, sanitizer_syscalls, sizeof(sanitizer_syscalls) /
 	    sizeof(sanitizer_syscalls[0]))) < 0 ||
