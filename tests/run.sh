@@ -6,6 +6,9 @@
 # Each prints TAP ("ok N - ..." / "not ok N - ..."); a program that exits
 # non-zero without reporting a failure counts as one failure.
 # VFSD_TESTS=pattern limits the run to test names matching the pattern.
+# Every test runs under timeout(1) (VFSD_TEST_TIMEOUT seconds, default
+# 900): a hung test is killed with its whole process group and counts as a
+# failure, so one hang cannot take the whole run past CI's limit.
 ulimit -S -c 0 2>/dev/null  # no core files from a crashing peer (soft limit: diod raises its own)
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -19,8 +22,9 @@ run_one() { # name command...
 	case "$name" in *${VFSD_TESTS:-}*) ;; *) return ;; esac
 	out="$log/$(echo "$name" | tr '/' '_').log"
 	t0=$(date +%s)
-	"$@" >"$out" 2>&1
+	timeout -k 20 "${VFSD_TEST_TIMEOUT:-900}" "$@" >"$out" 2>&1
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "not ok - $name killed after ${VFSD_TEST_TIMEOUT:-900}s" >>"$out"
 	secs=$(( $(date +%s) - t0 ))
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
