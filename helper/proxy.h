@@ -118,7 +118,20 @@ int proxy_decode_reply(uint32_t req_type, int32_t req_size,
     const uint8_t *p, size_t len, uint32_t rtype, struct proxy_reply *rp);
 
 /* proxy_io.c */
+
+/* The server's side of the stream, read through a buffer: QEMU writes each
+ * request with one write, so one read(2) usually brings its header and
+ * payload together (a request costs one system call to read, not two).
+ * Requests never carry descriptors, so nothing is lost by reading ahead;
+ * the client side, whose fd replies come with SCM_RIGHTS, must not use it. */
+struct proxy_reader {
+	size_t off, len;
+	uint8_t buf[4096];
+};
+
 int proxy_read_full(int fd, void *buf, size_t len);
+int proxy_reader_msg(struct proxy_reader *rd, int sock, uint8_t *buf,
+    size_t cap, uint32_t *type, uint32_t *size);
 int proxy_write_full(int fd, const void *buf, size_t len);
 int proxy_send_fd_reply(int sock, int fd_or_err);
 int proxy_recv_fd_reply(int sock, int *fd);

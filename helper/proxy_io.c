@@ -145,6 +145,56 @@ proxy_recv_msg(int sock, uint8_t *buf, size_t cap, uint32_t *type,
 	return proxy_read_full(sock, buf + PROXY_HDR_SIZE, *size);
 }
 
+/* Copy len bytes of the stream to dst, from the buffer first.  A request
+ * too big for the buffer is read straight into dst. */
+static int
+reader_take(struct proxy_reader *rd, int sock, uint8_t *dst, size_t len)
+{
+	size_t m;
+	ssize_t n;
+
+	while (len > 0) {
+		if (rd->off == rd->len) {
+			rd->off = rd->len = 0;
+			if (len >= sizeof(rd->buf))
+				return proxy_read_full(sock, dst, len);
+			n = read(sock, rd->buf, sizeof(rd->buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return -ECONNRESET;
+			rd->len = (size_t)n;
+		}
+		m = rd->len - rd->off < len ? rd->len - rd->off : len;
+		memcpy(dst, rd->buf + rd->off, m);
+		rd->off += m;
+		dst += m;
+		len -= m;
+	}
+	return 0;
+}
+
+/* proxy_recv_msg through the server's read buffer: the same checks, in the
+ * same order (the size is refused before any of the payload is read). */
+int
+proxy_reader_msg(struct proxy_reader *rd, int sock, uint8_t *buf,
+    size_t cap, uint32_t *type, uint32_t *size)
+{
+	int r;
+
+	if (cap < PROXY_HDR_SIZE)
+		return -EINVAL;
+	r = reader_take(rd, sock, buf, PROXY_HDR_SIZE);
+	if (r < 0)
+		return r;
+	proxy_get_hdr(buf, type, size);
+	if (*size > PROXY_MAX_IO || *size > cap - PROXY_HDR_SIZE)
+		return -EMSGSIZE;
+	return reader_take(rd, sock, buf + PROXY_HDR_SIZE, *size);
+}
+
 static int
 wait_readable(int sock, int timeout_ms)
 {

@@ -30,6 +30,9 @@ struct proxy_srv {
 	int sock;
 	bool getversion_ioctl;
 	struct proxy_req rq;
+	struct proxy_reader rd;
+	int later[4];		/* see close_later() */
+	int nlater;
 	uint8_t in[PROXY_BUF_SIZE];
 	uint8_t out[PROXY_BUF_SIZE];
 };
@@ -80,6 +83,27 @@ close_fd(int fd)
 		close(fd);
 }
 
+/* Nodes a handler is done with are closed after its reply is on the
+ * wire: QEMU waits for the reply, not for our clean-up (closing an O_PATH
+ * node runs the kernel's deferred file release). */
+static void
+close_later(struct proxy_srv *s, int fd)
+{
+	if (fd < 0)
+		return;
+	if (s->nlater == sizeof(s->later) / sizeof(s->later[0]))
+		close(fd);
+	else
+		s->later[s->nlater++] = fd;
+}
+
+static void
+close_deferred(struct proxy_srv *s)
+{
+	while (s->nlater > 0)
+		close(s->later[--s->nlater]);
+}
+
 static void
 attr_to_stat(const struct core_attr *a, struct stat *st)
 {
@@ -107,7 +131,7 @@ h_open(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_open(s->c, AS_SERVER, node, rq->flags, &fd);
-	close_fd(node);
+	close_later(s, node);
 	return r < 0 ? r : fd;
 }
 
@@ -124,8 +148,8 @@ h_create(struct proxy_srv *s, const struct proxy_req *rq)
 		r = core_create(s->c, &cr, dir, last, rq->flags,
 		    (uint32_t)rq->mode & 07777, (uint32_t)rq->gid, &node, &fd,
 		    &a);
-	close_fd(dir);
-	close_fd(node);
+	close_later(s, dir);
+	close_later(s, node);
 	/* open(O_CREAT) without O_EXCL opens an existing file, and QEMU's
 	 * helper does exactly that; only a race in the guest gets here. */
 	if (r == -EEXIST && !(rq->flags & O_EXCL))
@@ -145,7 +169,7 @@ h_mknod(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_mknod(s->c, &cr, dir, last, (uint32_t)rq->mode,
 		    rq->rdev, (uint32_t)rq->gid, &a);
-	close_fd(dir);
+	close_later(s, dir);
 	return r;
 }
 
@@ -161,7 +185,7 @@ h_mkdir(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_mkdir(s->c, &cr, dir, last,
 		    (uint32_t)rq->mode & 07777, (uint32_t)rq->gid, &a);
-	close_fd(dir);
+	close_later(s, dir);
 	return r;
 }
 
@@ -179,7 +203,7 @@ h_symlink(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_symlink(s->c, &cr, dir, last, rq->path2,
 		    (uint32_t)rq->gid, &a);
-	close_fd(dir);
+	close_later(s, dir);
 	return r;
 }
 
@@ -194,8 +218,8 @@ h_link(struct proxy_srv *s, const struct proxy_req *rq)
 		r = resolve_parent(s, rq->path2, &dir, last);
 	if (r == 0)
 		r = core_link(s->c, AS_SERVER, node, dir, last);
-	close_fd(node);
-	close_fd(dir);
+	close_later(s, node);
+	close_later(s, dir);
 	return r;
 }
 
@@ -260,7 +284,7 @@ setattr_path(struct proxy_srv *s, const char *path,
 	r = resolve(s, path, &node);
 	if (r == 0)
 		r = core_setattr(s->c, AS_SERVER, node, sa);
-	close_fd(node);
+	close_later(s, node);
 	return r;
 }
 
@@ -341,7 +365,7 @@ h_utime(struct proxy_srv *s, const struct proxy_req *rq)
 	/* Both omitted: utimensat succeeds without touching anything, but
 	 * still reports a missing path. */
 	r = resolve(s, rq->path, &node);
-	close_fd(node);
+	close_later(s, node);
 	return r;
 }
 
@@ -356,8 +380,8 @@ h_rename(struct proxy_srv *s, const struct proxy_req *rq)
 		r = resolve_parent(s, rq->path2, &nd, nlast);
 	if (r == 0)
 		r = core_renameat(s->c, AS_SERVER, od, olast, nd, nlast);
-	close_fd(od);
-	close_fd(nd);
+	close_later(s, od);
+	close_later(s, nd);
 	return r;
 }
 
@@ -373,7 +397,7 @@ h_remove(struct proxy_srv *s, const struct proxy_req *rq)
 		r = core_unlinkat(s->c, AS_SERVER, dir, last, 0);
 	if (r == -EISDIR)
 		r = core_unlinkat(s->c, AS_SERVER, dir, last, AT_REMOVEDIR);
-	close_fd(dir);
+	close_later(s, dir);
 	return r;
 }
 
@@ -433,7 +457,7 @@ h_llistxattr(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_listxattr(s->c, AS_SERVER, node,
 		    cap ? (char *)s->out + PROXY_HDR_SIZE + 2 : NULL, cap);
-	close_fd(node);
+	close_later(s, node);
 	return xattr_reply(s, rq, r, cap);
 }
 
@@ -450,7 +474,7 @@ h_lsetxattr(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_setxattr(s->c, AS_SERVER, node, rq->name, rq->value,
 		    (size_t)rq->size, rq->flags);
-	close_fd(node);
+	close_later(s, node);
 	return r;
 }
 
@@ -462,7 +486,7 @@ h_lremovexattr(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_removexattr(s->c, AS_SERVER, node, rq->name);
-	close_fd(node);
+	close_later(s, node);
 	return r;
 }
 
@@ -480,7 +504,7 @@ h_getversion(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_getversion(s->c, node, &gen);
-	close_fd(node);
+	close_later(s, node);
 	if (r < 0)
 		return r;
 	return (int)proxy_encode_u64(s->out, gen);
@@ -544,7 +568,8 @@ serve_one(struct proxy_srv *s)
 	uint32_t type, size;
 	int r;
 
-	r = proxy_recv_msg(s->sock, s->in, sizeof(s->in), &type, &size);
+	r = proxy_reader_msg(&s->rd, s->sock, s->in, sizeof(s->in), &type,
+	    &size);
 	if (r == -EMSGSIZE)
 		log_warnx("proxy: request size %u over the 64 KiB limit", size);
 	if (r < 0)
@@ -560,7 +585,9 @@ serve_one(struct proxy_srv *s)
 		r = dispatch[type](s, &s->rq);
 	log_debug("proxy: %s %s -> %d", proxy_type_name(type),
 	    s->rq.path ? s->rq.path : "", r);
-	return send_reply(s, type, s->rq.size, r);
+	r = send_reply(s, type, s->rq.size, r);
+	close_deferred(s);
+	return r;
 }
 
 /* Serve the connection until it ends.  Returns 0 on a clean end (EOF),

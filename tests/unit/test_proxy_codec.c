@@ -350,6 +350,65 @@ fd_replies(void)
 	close(sv[1]);
 }
 
+/* The server's buffered reader: requests back to back in one write, one
+ * split byte by byte, one bigger than the read buffer, an oversized size
+ * refused before its payload, and EOF inside a message. */
+static void
+reader(void)
+{
+	static struct proxy_reader rd;
+	static uint8_t in[PROXY_BUF_SIZE], out[3 * PROXY_BUF_SIZE];
+	uint32_t type, size;
+	size_t n = 0, big = sizeof(rd.buf) + 1000;
+	int sv[2], r;
+
+	ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "reader socketpair");
+	/* Two small requests and one large one, in one write. */
+	proxy_put_hdr(out + n, 3, 5); memcpy(out + n + 8, "aaaaa", 5); n += 13;
+	proxy_put_hdr(out + n, 4, 0); n += 8;
+	proxy_put_hdr(out + n, 5, (uint32_t)big);
+	memset(out + n + 8, 'z', big); n += 8 + big;
+	ok(write(sv[0], out, n) == (ssize_t)n, "three requests written at once");
+	r = proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size);
+	ok(r == 0 && type == 3 && size == 5 && memcmp(in + 8, "aaaaa", 5) == 0,
+	    "first request whole");
+	r = proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size);
+	ok(r == 0 && type == 4 && size == 0, "empty second request");
+	memset(in, 0, sizeof(in));
+	r = proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size);
+	ok(r == 0 && type == 5 && size == big && in[8] == 'z' &&
+	    in[8 + big - 1] == 'z' && in[8 + big] == 0,
+	    "request larger than the read buffer whole");
+	/* One request trickled in byte by byte from another process. */
+	proxy_put_hdr(out, 6, 4);
+	memcpy(out + 8, "wxyz", 4);
+	if (fork() == 0) {
+		for (int i = 0; i < 12; i++) {
+			if (write(sv[0], out + i, 1) != 1)
+				_exit(1);
+			usleep(1000);
+		}
+		_exit(0);
+	}
+	r = proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size);
+	ok(r == 0 && type == 6 && size == 4 && memcmp(in + 8, "wxyz", 4) == 0,
+	    "request split into 12 writes reassembled");
+	/* A size over the limit: refused before the payload is read. */
+	proxy_put_hdr(out, 7, PROXY_MAX_IO + 1);
+	memcpy(out + 8, "tail", 4);
+	ok(write(sv[0], out, 12) == 12, "oversized request written");
+	is_int(proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size),
+	    -EMSGSIZE, "oversized size refused");
+	/* EOF in the middle of a header (the stream is past trusting after
+	 * EMSGSIZE; the server closes, so start the buffer afresh). */
+	rd.off = rd.len = 0;
+	ok(write(sv[0], out, 3) == 3, "three bytes of a header");
+	close(sv[0]);
+	is_int(proxy_reader_msg(&rd, sv[1], in, sizeof(in), &type, &size),
+	    -ECONNRESET, "EOF inside a message is ECONNRESET");
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -360,5 +419,6 @@ main(void)
 	round_trips_and_truncations();
 	malformed();
 	fd_replies();
+	reader();
 	return tap_done();
 }
