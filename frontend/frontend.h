@@ -90,6 +90,7 @@ struct fid {
 	uint8_t qtype;
 	int fd;			/* open descriptor (Tlopen/Tlcreate) or -1 */
 	uint32_t oflags, iounit;
+	bool killpriv;		/* first write must drop setuid/setgid */
 	struct fid_xattr *xa;
 };
 

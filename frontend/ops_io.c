@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "frontend/frontend.h"
+#include "policy/policy.h"
 
 /* What Rlopen/Rlcreate advertise: the largest data payload Linux would
  * send anyway (msize - 24), rounded down to the export's block size so
@@ -21,6 +22,61 @@ iounit_for(struct opctx *o, const struct hattr *a)
 	if (bs > 0 && max >= bs)
 		max -= max % bs;
 	return max;
+}
+
+/* The bits a write by a guest user without CAP_FSETID (anyone but root)
+ * removes, by the kernel's rule (file_remove_privs): setuid always;
+ * setgid when the group may execute, or when the writer is not in the
+ * file's group. */
+static uint32_t
+privs_of(const struct hattr *a, const struct hcred *cr)
+{
+	uint32_t bits = a->mode & S_ISUID;
+	bool in_group = cr->gid == a->gid;
+
+	for (int i = 0; i < cr->ngroups && !in_group; i++)
+		in_group = cr->groups[i] == a->gid;
+	if ((a->mode & S_ISGID) && ((a->mode & S_IXGRP) || !in_group))
+		bits |= S_ISGID;
+	return bits;
+}
+
+/* Only the mapped models need this from us: the guest's mode lives in
+ * the helper's metadata, which our write to the descriptor never
+ * touches.  In passthrough and none the host kernel drops the bits on
+ * our write itself (the frontend has no CAP_FSETID). */
+static bool
+needs_killpriv(struct opctx *o, const struct fid *f, uint32_t flags,
+    const struct hattr *a)
+{
+	uint32_t model = o->c->srv->info.model;
+
+	return (model == POLICY_MAPPED_XATTR || model == POLICY_MAPPED_FILE) &&
+	    (flags & P9_O_ACCMODE) != 0 && f->cred.uid != 0 &&
+	    S_ISREG(a->mode) && privs_of(a, &f->cred) != 0;
+}
+
+/* Before the first write through a fid that opened a setuid/setgid file:
+ * read the current mode (it may have changed since the open) and clear
+ * the bits.  Called with the fid's lock held. */
+static int
+kill_privs(struct opctx *o, struct fid *f)
+{
+	struct hsetattr sa = { .valid = P9_SETATTR_MODE };
+	struct hattr a;
+	int rc;
+
+	if ((rc = helper_err(o, helper_getattr(o->c->srv->hc, &f->cred,
+	    f->node->h, &a))) < 0)
+		return rc;
+	if (privs_of(&a, &f->cred) != 0) {
+		sa.mode = a.mode & 07777 & ~privs_of(&a, &f->cred);
+		if ((rc = helper_err(o, helper_setattr(o->c->srv->hc,
+		    &f->cred, f->node->h, &sa))) < 0)
+			return rc;
+	}
+	f->killpriv = false;
+	return 0;
 }
 
 int
@@ -42,6 +98,7 @@ op_lopen(struct opctx *o)
 	if (rc == 0) {
 		f->fd = fd;
 		f->oflags = o->t->u.tlopen.flags;
+		f->killpriv = needs_killpriv(o, f, f->oflags, &a);
 		f->iounit = iounit_for(o, &a);
 		qid_from_attr(&a, &o->rep.u.ropen.qid);
 		o->rep.u.ropen.iounit = f->iounit;
@@ -86,6 +143,7 @@ op_lcreate(struct opctx *o)
 		rc = fid_set_name(f, dir, name);
 		f->fd = fd;
 		f->oflags = t->flags;
+		f->killpriv = needs_killpriv(o, f, f->oflags, &a);
 		f->iounit = iounit_for(o, &a);
 		qid_from_attr(&a, &o->rep.u.ropen.qid);
 		f->qtype = o->rep.u.ropen.qid.type;
@@ -197,7 +255,17 @@ op_write(struct opctx *o)
 	if ((rc = op_fid(o, o->t->u.twrite.fid, &f)) < 0)
 		return rc;
 	fd = fid_fd(f, &kind);
-	if (kind == FID_XATTR_WRITE)
+	n = 0;
+	if (fd >= 0 && count > 0 && __atomic_load_n(&f->killpriv,
+	    __ATOMIC_RELAXED)) {
+		pthread_mutex_lock(&f->lock);
+		if (f->killpriv)
+			n = kill_privs(o, f);
+		pthread_mutex_unlock(&f->lock);
+	}
+	if (n < 0)
+		;		/* as the kernel: no write if the bits stay */
+	else if (kind == FID_XATTR_WRITE)
 		n = write_xattr(o, f);
 	else if (fd < 0)
 		n = -EBADF;

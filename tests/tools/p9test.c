@@ -1214,6 +1214,56 @@ test_attr_fresh(void)
 	close(s);
 }
 
+/* A write by a guest user other than root drops setuid, and setgid when
+ * the group may execute, as the kernel's file_remove_privs() does; in the
+ * (and setgid without group execute when the writer is not in the file's
+ * group, as Linux since 6.2 does); in the
+ * mapped models the frontend must do it (the mode lives in the helper's
+ * metadata), in passthrough the host kernel does.  Guest root keeps the
+ * bits in the mapped models (CAP_FSETID); passthrough's writes are the
+ * frontend's own, which has no CAP_FSETID, so there they go too. */
+static void
+test_killpriv(void)
+{
+	const char *model = getenv("P9TEST_MODEL");
+	bool mapped = model && strncmp(model, "mapped", 6) == 0;
+	int s = session(65536);
+
+	ok(attach(s, 2, "", 1000) == 0, "killpriv: attach as uid 1000");
+	host_write("kp1", "hello");
+	host_write("kp2", "hello");
+	host_write("kp3", "hello");
+	ok(walk(s, 1, 20, "kp1") == 1 && walk(s, 1, 21, "kp2") == 1 &&
+	    walk(s, 1, 22, "kp3") == 1 &&
+	    setattr_fid(s, 20, 0x1, 06777, 0, 0, 0) == 0 &&
+	    setattr_fid(s, 21, 0x1, 06767, 0, 0, 0) == 0 &&
+	    setattr_fid(s, 22, 0x1, 06777, 0, 0, 0) == 0 &&
+	    attr_is(s, 20, &(struct want){ 06777, 0, 0, 5 }),
+	    "killpriv: root-owned setuid+setgid files");
+	ok(walk(s, 2, 30, "kp1") == 1 && lopen(s, 30, 1) == 0 &&
+	    attr_is(s, 20, &(struct want){ 06777, 0, 0, 5 }),
+	    "killpriv: an open for writing alone keeps the bits");
+	ok(writef(s, 30, 0, "x") == 1 &&
+	    attr_is(s, 20, &(struct want){ 0777, 0, 0, 5 }),
+	    "killpriv: uid 1000's write drops setuid and setgid (g+x)");
+	ok(writef(s, 30, 1, "y") == 1 &&
+	    attr_is(s, 20, &(struct want){ 0777, 0, 0, 5 }),
+	    "killpriv: a second write leaves the mode alone");
+	ok(walk(s, 2, 31, "kp2") == 1 && lopen(s, 31, 2) == 0 &&
+	    writef(s, 31, 0, "x") == 1 &&
+	    attr_is(s, 21, &(struct want){ 0767, 0, 0, 5 }),
+	    "killpriv: setgid without group execute goes too when the writer "
+	    "is not in the file's group");
+	ok(walk(s, 1, 32, "kp3") == 1 && lopen(s, 32, 1) == 0 &&
+	    writef(s, 32, 0, "x") == 1 &&
+	    attr_is(s, 22, &(struct want){ mapped ? 06777 : 0777, 0, 0, 5 }),
+	    "killpriv: guest root's write %s", mapped ?
+	    "keeps the bits (CAP_FSETID)" : "drops them (host kernel)");
+	for (uint32_t f = 20; f <= 32; f++)
+		clunk(s, f);
+	close(s);
+}
+
 /* More walked fids than the frontend keeps node descriptors for (half
  * its RLIMIT_NOFILE): every one still answers Tgetattr, and files can
  * still be opened afterwards. */
@@ -1258,6 +1308,7 @@ main(int argc, char **argv)
 	test_names();
 	test_xattr();
 	test_attr_fresh();
+	test_killpriv();
 	test_many_fids();
 	test_locks();
 	test_flush_order();
