@@ -7,10 +7,19 @@
 # files, tar extract of ~5,000 files.  Under TCG the figures are for
 # side-by-side ratios only.
 #
-# Rows: vfsd (trans=tcp), diod (trans=tcp), QEMU local mapped-xattr, QEMU
-# proxy + virtfs-proxy-helper, QEMU proxy + vfsd-helper.  Not measured:
-# virtiofsd and NFS (ganesha): tests/guest/ builds a 9p-only initramfs
-# (no fuse/virtiofs or nfs/sunrpc modules) and its /init only mounts 9p.
+# Rows (server names in the table), one guest each, in turn:
+#   vfsd               vfsd frontend, 9P trans=tcp over QEMU user networking
+#   vfsd-unix          vfsd frontend on a unix socket, carried by a
+#                      virtio-serial port, guest trans=fd
+#   diod               diod, 9P trans=tcp
+#   qemu-local         QEMU -fsdev local, security_model=mapped-xattr
+#   qemu-proxy         QEMU -fsdev proxy + QEMU's virtfs-proxy-helper
+#   proxy+vfsd-helper  QEMU -fsdev proxy + build/vfsd-helper
+#   virtiofsd          QEMU 7.2's C virtiofsd (vhost-user-fs, cache=auto)
+#   nfs-ganesha        NFSv4.1 from nfs-ganesha (VFS FSAL) over user networking
+# 9P mounts use msize 262144 and cache=none; virtio-fs and NFS cache as
+# their defaults do (see docs/bench.md).  BENCH_GUEST_ROWS limits the rows
+# (names as above, blank-separated).
 
 GUEST_MB=${BENCH_GUEST_MB:-256}
 
@@ -48,19 +57,32 @@ guest_run() {
 	done
 }
 
-guest_peer() { # NAME SCRIPT [ENV=VALUE]
-	n=$1 s=$2
+guest_kv() { echo "$kvs" | sed -n "s/^$1=//p"; }	# KEY: from the peer's lines
+
+# guest_peer NAME SCRIPT VIA [ENV=VALUE...]: start the peer, boot a guest
+# on its share, stop it.  VIA says which of the peer's key=value lines
+# names the share: share (share= as is), addr (addr=tcp:H:P -> tcp:P,
+# addr=unix:PATH -> unix:PATH) or nfs (nfs=H:P and nfs_path=PATH).
+guest_peer() {
+	n=$1 s=$2 via=$3
+	shift 3
+	case " ${BENCH_GUEST_ROWS:-$n} " in *" $n "*) ;; *) return 0 ;; esac
 	g=$W/g-$n
 	mkdir -p "$g"
 	guest_fixture "$g" || { SRV=$n record_error guest - "fixture"; return; }
-	kvs=$(env ${3:-X=} "$here/peers/$s.sh" start "$W/gst-$n" "$g") || {
-		SRV=$n record_error guest - "start: $kvs"; return; }
-	share=$(echo "$kvs" | sed -n 's/^share=//p')
-	addr=$(echo "$kvs" | sed -n 's/^addr=//p')
-	[ -n "$addr" ] && share=tcp:${addr##*:}
+	kvs=$(env X= "$@" "$here/peers/$s.sh" start "$W/gst-$n" "$g") || {
+		SRV=$n record_error guest - "start: $kvs"
+		"$here/peers/$s.sh" stop "$W/gst-$n"
+		return; }
+	case "$via" in
+	share) share=$(guest_kv share) ;;
+	addr) share=$(guest_kv addr)
+		case "$share" in tcp:*) share=tcp:${share##*:} ;; esac ;;
+	nfs) share=nfs:$(guest_kv nfs | sed 's/.*://'):$(guest_kv nfs_path) ;;
+	esac
 	mo=""
 	[ "$n" = diod ] && mo="aname=$g"
-	echo "bench: guest $n" >&2
+	echo "bench: guest $n ($share)" >&2
 	guest_run "$n" "$share" "$mo"
 	"$here/peers/$s.sh" stop "$W/gst-$n"
 	rm -rf "$g"
@@ -71,10 +93,20 @@ guest_all() {
 	    "qemu-system-x86_64 missing"; return; }
 	REP=1
 	chmod 711 "$W"	# diod attaches the mount root as nobody
-	guest_peer vfsd vfsd
-	guest_peer diod diod
-	guest_peer qemu-local qemu-local SECMODEL=mapped-xattr
-	guest_peer qemu-proxy qemu-proxy
+	guest_peer vfsd vfsd addr
+	guest_peer vfsd-unix vfsd addr LISTEN="unix:$W/gst-vfsd-unix.sock"
+	guest_peer diod diod addr
+	guest_peer qemu-local qemu-local share SECMODEL=mapped-xattr
+	guest_peer qemu-proxy qemu-proxy share
 	[ -x "$top/build/vfsd-helper" ] &&
-	    guest_peer proxy+vfsd-helper qemu-proxy HELPER="$top/build/vfsd-helper"
+	    guest_peer proxy+vfsd-helper qemu-proxy share HELPER="$top/build/vfsd-helper"
+	guest_peer virtiofsd virtiofsd share
+	case " ${BENCH_GUEST_ROWS:-nfs-ganesha} " in
+	*" nfs-ganesha "*)
+		if extras; then
+			guest_peer nfs-ganesha ganesha nfs
+		else
+			SRV=nfs-ganesha record_error guest - "nfs-ganesha not installed"
+		fi ;;
+	esac
 }

@@ -13,6 +13,7 @@
 #   BENCH_QUICK=1    a smoke run in under 2 minutes (1 repetition, 1 s
 #                    runs, fewer thread counts, no callgrind, no ganesha)
 #   BENCH_GUEST=1    also the guest-level rows (bench/guest.sh; long)
+#   BENCH_ONLY=guest only the guest-level rows (no host rows)
 #   BENCH_REPS=N     repetitions (default 3; medians with min/max)
 #   BENCH_SERVERS    default "vfsd diod ganesha"
 #   BENCH_CALLGRIND=0/1  instructions per op (default 1, 0 when quick)
@@ -138,8 +139,7 @@ host_server() { # NAME
 	rm -f "$EXPORT"/work/* 2>/dev/null
 }
 
-main() {
-	echo "bench: work dir $W, servers: $SERVERS, reps $REPS" >&2
+host_all() {
 	case " $SERVERS " in *" ganesha "*) extras || SERVERS=$(echo "$SERVERS" |
 	    sed 's/ganesha//') ;; esac
 	fixtures
@@ -155,6 +155,15 @@ main() {
 			case " $SERVERS " in *" $s "*) SRV=$s; t_callgrind "$s" ;; esac
 		done
 	fi
+}
+
+main() {
+	echo "bench: work dir $W, servers: $SERVERS, reps $REPS" >&2
+	if [ "${BENCH_ONLY:-}" = guest ]; then
+		BENCH_GUEST=1
+	else
+		host_all
+	fi
 	if [ "${BENCH_GUEST:-0}" = 1 ]; then
 		. "$here/guest.sh"
 		guest_all
@@ -163,9 +172,13 @@ main() {
 	cp "$RAW" "$OUT/raw.csv"; cp "$ERR" "$OUT/errors.csv"
 	awk -F, -v csv="$OUT/results.csv" -v json="$OUT/results.json" \
 	    -f "$here/report.awk" "$RAW" "$ERR" | tee "$OUT/table.txt"
+	# the guest rows again, as ratios to QEMU local, with their targets
+	grep -q '^guest-' "$OUT/results.csv" && awk -F, \
+	    -f "$here/guest/table.awk" "$OUT/results.csv" | tee -a "$OUT/table.txt"
 	{
 		echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) cpus," \
-		    "quick=$QUICK reps=$REPS secs=$SECS"
+		    "quick=$QUICK reps=$REPS secs=$SECS," \
+		    "load $(cut -d' ' -f1-3 /proc/loadavg)"
 	} >>"$OUT/table.txt"
 }
 

@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev
  libseccomp-dev libcap-ng-dev libacl1-dev libattr1-dev
  qemu-system-x86 linux-image-amd64 busybox-static cpio
- diod attr acl stress-ng fio valgrind clang libclang-rt-14-dev strace"
+ diod attr acl stress-ng fio valgrind clang libclang-rt-14-dev strace
+ nfs-ganesha nfs-ganesha-vfs"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,12 +1,14 @@
 #!/bin/sh
 # virtiofsd.sh - QEMU 7.2's C virtiofsd on a vhost-user socket.
 #
-#   virtiofsd.sh start STATEDIR EXPORT   prints qemu_args= and mount=
+#   virtiofsd.sh start STATEDIR EXPORT   prints share= (for tests/guest/run.sh),
+#                                        qemu_args= and mount= (by hand)
 #   virtiofsd.sh stop STATEDIR
-# It serves one QEMU and exits when QEMU disconnects.  The guest needs the
-# fuse and virtiofs modules and `mount -t virtiofs TAG /mnt`, which the
-# shared guest harness (tests/guest/) does not do yet, so bench/guest.sh
-# has no virtiofsd row; this script is for running it by hand.
+# It serves one QEMU and exits when QEMU disconnects (stop then only cleans
+# up).  cache=auto is virtiofsd's default; sandbox=chroot because the
+# namespace sandbox is not needed for a root-run benchmark peer.  The guest
+# loads fuse+virtiofs and mounts `-t virtiofs TAG` (tests/guest/run.sh
+# --share virtiofs:SOCKET does all of it, with RAM as a shared memfd).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
@@ -21,6 +23,7 @@ start() {
 	wait_path "$sock" || { echo "error=virtiofsd made no socket"; \
 	    cat "$st/virtiofsd.log" >&2; return 1; }
 	echo "pid=$(cat "$st/virtiofsd.pid")"
+	echo "share=virtiofs:$sock"
 	echo "qemu_args=-object memory-backend-memfd,id=mem,size=512M,share=on -numa node,memdev=mem -chardev socket,id=c0,path=$sock -device vhost-user-fs-pci,chardev=c0,tag=TAG"
 	echo "mount=mount -t virtiofs TAG /mnt"
 	echo "log=$st/virtiofsd.log"

@@ -4,9 +4,14 @@
 # line (words "vfsd.KEY=VALUE", no blanks inside a value):
 #
 #   vfsd.id=NONCE      marks this run's result lines on the console
-#   vfsd.trans=T       virtio | tcp | fd | none
-#   vfsd.src=S         mount source: the mount tag, the host IP, or "nodev"
-#   vfsd.opts=O        mount -o options (trans= and port= included)
+#   vfsd.fs=F          9p (default) | virtiofs | nfs4: the file system type;
+#                      virtiofs and nfs4 first load /lib/modules.F
+#   vfsd.trans=T       virtio | tcp | fd | none (9p; any other value but
+#                      none for virtiofs and nfs4)
+#   vfsd.src=S         mount source: the mount tag, the host IP, "nodev",
+#                      or HOST:PATH for nfs4
+#   vfsd.opts=O        mount -o options (trans= and port= included; may be
+#                      empty for virtiofs)
 #   vfsd.fddev=DEV     trans=fd: the character device to hold open as fd 3
 #   vfsd.net=1         bring up eth0 as 10.0.2.15/24 (QEMU user networking)
 #   vfsd.wl=NAME       the workload (a function in /workload.sh, or
@@ -30,6 +35,8 @@ param() {
 
 id=$(param id)
 trans=$(param trans)
+fs=$(param fs)
+fs=${fs:-9p}
 wl=$(param wl)
 arg=$(param arg)
 finish() { # rc
@@ -39,11 +46,14 @@ finish() { # rc
 	sleep 10
 }
 
-# Modules in dependency order (computed from modules.dep at build time).
-while read -r ko; do
+# Modules in dependency order (computed from modules.dep at build time);
+# the virtiofs and nfs4 groups only when this share needs them.
+lists=/lib/modules.load
+[ -f "/lib/modules.$fs" ] && lists="$lists /lib/modules.$fs"
+cat $lists | while read -r ko; do
 	insmod "$ko" 2>/tmp/insmod.err ||
 		grep -q 'File exists' /tmp/insmod.err || cat /tmp/insmod.err
-done </lib/modules.load
+done
 
 if [ "$(param net)" = 1 ]; then
 	ip link set lo up
@@ -57,21 +67,25 @@ if [ "$trans" != none ]; then
 	src=$(param src)
 	opts=$(param opts)
 	t0=$(date +%s)
-	if [ "$trans" = fd ]; then
+	if [ "$fs" = 9p ] && [ "$trans" = fd ]; then
 		dev=$(param fddev)
 		i=0
 		while [ ! -e "$dev" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 		# the port lacks write_iter, so 9pnet_fd gets a socket relayed to it
 		gtool fdrelay "$dev" 3 mount -t 9p -o "$opts" "$src" /mnt
 	else
-		mount -t 9p -o "$opts" "$src" /mnt
+		# busybox mount hands nfs4's options to the kernel as text
+		# (it has no NFS mount helper): addr= and clientaddr= are given
+		mount -t "$fs" ${opts:+-o "$opts"} "$src" /mnt
 	fi
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		echo "not ok - guest mount -t 9p -o $opts $src failed ($rc)"
+		echo "not ok - guest mount -t $fs -o $opts $src failed ($rc)"
 		finish 99
 	fi
 	echo "# mounted $src ($opts) in $(($(date +%s) - t0)) s"
+	# what the kernel negotiated (NFS minor version, rsize, ...)
+	[ "$fs" = 9p ] || grep " /mnt " /proc/mounts | sed 's/^/# mount: /'
 fi
 
 if [ -f /extra/workload.sh ]; then

@@ -4,9 +4,13 @@
 #   tests/guest/mkinitramfs.sh [OUTDIR]      (default: build/guest)
 #
 # Contents: busybox-static with applet links, tests/guest/gtool.c built with
-# gcc -static, the 9p/virtio/net/console kernel modules of the newest
-# /boot/vmlinuz-*-amd64 (dependencies resolved from modules.dep, load order
-# in /lib/modules.load), /init (init.sh) and /workload.sh.
+# gcc -static, the kernel modules of the newest /boot/vmlinuz-*-amd64
+# (dependencies resolved from modules.dep) in three groups, each with its
+# load order in a list /init reads: /lib/modules.load (9p, virtio, net,
+# console: always loaded), /lib/modules.virtiofs (fuse, virtiofs) and
+# /lib/modules.nfs4 (nfsv4 and sunrpc, lockd, ...), the last two loaded
+# only when the share needs them (each holds only modules the earlier
+# groups lack); /init (init.sh) and /workload.sh.
 # The result is cached as OUTDIR/initramfs.gz and rebuilt only when one of
 # its inputs changes (the key is a hash over all of them).  OUTDIR/vmlinuz
 # links to the matching kernel.  Concurrent callers serialize on a lock.
@@ -34,11 +38,13 @@ if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
 	exit 1
 fi
 
-# Top-level modules; their dependencies come from modules.dep.
+# Top-level modules per group; their dependencies come from modules.dep.
 WANT="virtio_pci 9p 9pnet_virtio 9pnet_fd virtio_net virtio_console"
+WANT_VIRTIOFS="virtiofs"
+WANT_NFS4="nfsv4"
 
 key=$( {
-	echo "$kver $WANT"
+	echo "$kver $WANT | $WANT_VIRTIOFS | $WANT_NFS4"
 	cat "$0" "$here/init.sh" "$here/workload.sh" "$here/gtool.c" "$kmod/modules.dep"
 	sha256sum "$busybox" /boot/vmlinuz-"$kver"
 	gcc --version | head -1
@@ -52,10 +58,12 @@ if [ -f "$out/initramfs.gz" ] && [ "$(cat "$out/initramfs.key" 2>/dev/null)" = "
 	exit 0
 fi
 
-# Prints the module paths (relative to $kmod) of $1 and its dependencies,
-# dependencies first, each once.
+# resolve "MOD..." ["SKIP..."]: prints the module paths (relative to $kmod)
+# of the MODs and their dependencies, dependencies first, each once, except
+# the paths listed in SKIP (an earlier group's output).
 resolve() {
-	awk -v want="$WANT" '
+	awk -v want="$1" -v skip="${2:-}" '
+	BEGIN { n = split(skip, s, " "); for (i = 1; i <= n; i++) done[s[i]] = 1 }
 	{
 		sub(":", "", $1); path = $1
 		name = path; sub(".*/", "", name); sub("\\.ko.*", "", name)
@@ -91,20 +99,30 @@ for a in $("$busybox" --list); do
 done
 gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/gtool" "$here/gtool.c"
 cp "$stage/bin/gtool" "$out/gtool"
-resolve >"$stage/mods.txt"
-: >"$stage/lib/modules.load"
-while read -r m; do
-	base=$(basename "$m")
-	case "$base" in
-	*.ko) cp "$kmod/$m" "$stage/lib/modules/$base" ;;
-	*.ko.xz) xz -dc "$kmod/$m" >"$stage/lib/modules/${base%.xz}"; base=${base%.xz} ;;
-	*.ko.zst) zstd -qdc "$kmod/$m" >"$stage/lib/modules/${base%.zst}"; base=${base%.zst} ;;
-	*.ko.gz) gzip -dc "$kmod/$m" >"$stage/lib/modules/${base%.gz}"; base=${base%.gz} ;;
-	*) echo "mkinitramfs: unknown module format $m" >&2; exit 1 ;;
-	esac
-	echo "/lib/modules/$base" >>"$stage/lib/modules.load"
-done <"$stage/mods.txt"
-rm "$stage/mods.txt"
+# install_group LIST "MOD..." "SKIP...": copy the group's modules
+# (uncompressed) and write their load order to $stage/lib/LIST.
+install_group() {
+	resolve "$2" "$3" >"$stage/mods.txt" || exit 1
+	: >"$stage/lib/$1"
+	while read -r m; do
+		base=$(basename "$m")
+		case "$base" in
+		*.ko) cp "$kmod/$m" "$stage/lib/modules/$base" ;;
+		*.ko.xz) xz -dc "$kmod/$m" >"$stage/lib/modules/${base%.xz}"; base=${base%.xz} ;;
+		*.ko.zst) zstd -qdc "$kmod/$m" >"$stage/lib/modules/${base%.zst}"; base=${base%.zst} ;;
+		*.ko.gz) gzip -dc "$kmod/$m" >"$stage/lib/modules/${base%.gz}"; base=${base%.gz} ;;
+		*) echo "mkinitramfs: unknown module format $m" >&2; exit 1 ;;
+		esac
+		echo "/lib/modules/$base" >>"$stage/lib/$1"
+	done <"$stage/mods.txt"
+	cat "$stage/mods.txt" >>"$stage/mods.all"
+	rm "$stage/mods.txt"
+}
+: >"$stage/mods.all"
+install_group modules.load "$WANT" ""
+install_group modules.virtiofs "$WANT_VIRTIOFS" "$(cat "$stage/mods.all")"
+install_group modules.nfs4 "$WANT_NFS4" "$(cat "$stage/mods.all")"
+rm "$stage/mods.all"
 cp "$here/init.sh" "$stage/init"
 cp "$here/workload.sh" "$stage/workload.sh"
 chmod 755 "$stage/init"

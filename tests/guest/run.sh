@@ -1,6 +1,7 @@
 #!/bin/sh
 # Boot a small Linux guest (Debian's 6.1 kernel, busybox initramfs) under
-# QEMU/TCG, mount a 9P share in it, run a workload, print the result.
+# QEMU/TCG, mount a share in it (9P; also virtio-fs or NFSv4 for the
+# peers), run a workload, print the result.
 #
 #   tests/guest/run.sh --share SPEC [--mount-opts O] [--qemu-args "..."]
 #                      [--workload NAME] [--arg A] [--workload-file F]
@@ -21,9 +22,22 @@
 #                          trans=fd with the port open as fd 3
 #       virtio:TAG         a 9p device you add yourself with --qemu-args;
 #                          the guest mounts TAG with trans=virtio
+#       virtiofs:SOCKET    a vhost-user-fs back-end (virtiofsd) listening on
+#                          SOCKET: guest RAM becomes a shared memfd (-object
+#                          memory-backend-memfd,share=on + -numa node), QEMU
+#                          adds vhost-user-fs-pci with tag vfsdshare, the
+#                          guest loads fuse+virtiofs and mounts
+#                          -t virtiofs vfsdshare (no default options)
+#       nfs:PORT:PATH      an NFSv4 server on the host's 127.0.0.1:PORT (e.g.
+#                          nfs-ganesha); user networking as for tcp:, the
+#                          guest loads nfsv4 and mounts -t nfs4 10.0.2.2:PATH
+#                          with vers=4.1,port=PORT,addr=10.0.2.2,
+#                          clientaddr=10.0.2.15 (busybox has no NFS helper:
+#                          the kernel parses these itself)
 #       none               mount nothing
 #   --mount-opts O   appended to the guest's mount -o options (later options
 #                    win): default version=9p2000.L,msize=262144 plus trans
+#                    for 9p, the above for nfs, none for virtiofs
 #   --qemu-args A    extra QEMU arguments (split on blanks)
 #   --workload NAME  a function of tests/guest/workload.sh: full,
 #                    compat_write, compat_read, smoke (default), demo
@@ -80,7 +94,7 @@ keeplog=1
 
 id="$$$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 base="version=9p2000.L,msize=262144"
-net=0 trans=virtio src=vfsdshare fddev=""
+net=0 trans=virtio src=vfsdshare fddev="" fs=9p
 case "$share" in
 tcp:*)
 	trans=tcp src=10.0.2.2 net=1
@@ -104,11 +118,20 @@ unix:*)
 virtio:*)
 	src=${share#virtio:}
 	base="trans=virtio,$base" ;;
+virtiofs:*)
+	fs=virtiofs base=""
+	qargs="-object memory-backend-memfd,id=mem,size=${mem}M,share=on -numa node,memdev=mem -chardev socket,id=cvfs,path=${share#virtiofs:} -device vhost-user-fs-pci,chardev=cvfs,tag=$src $qargs" ;;
+nfs:*:*)
+	rest=${share#nfs:}
+	fs=nfs4 net=1 src=10.0.2.2:${rest#*:}
+	base="vers=4.1,port=${rest%%:*},addr=10.0.2.2,clientaddr=10.0.2.15"
+	qargs="-netdev user,id=n0 -device virtio-net-pci,netdev=n0 $qargs" ;;
 none) trans=none ;;
 *) echo "run.sh: bad --share $share" >&2; exit 2 ;;
 esac
 [ $net = 1 ] || qargs="-nic none $qargs"
 opts=$base${mopts:+,$mopts}
+opts=${opts#,}
 
 # A --workload-file travels as a second cpio archive appended to the
 # initramfs (the kernel unpacks concatenated archives in order).
@@ -129,7 +152,7 @@ if [ -n "$bins" ]; then
 fi
 
 append="console=ttyS0 quiet loglevel=3 panic=-1 vfsd.id=$id vfsd.trans=$trans"
-append="$append vfsd.src=$src vfsd.opts=$opts vfsd.net=$net vfsd.wl=$wl"
+append="$append vfsd.fs=$fs vfsd.src=$src vfsd.opts=$opts vfsd.net=$net vfsd.wl=$wl"
 [ -n "$fddev" ] && append="$append vfsd.fddev=$fddev"
 [ -n "$arg" ] && append="$append vfsd.arg=$arg"
 [ -n "$kargs" ] && append="$append $kargs"

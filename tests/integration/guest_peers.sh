@@ -11,6 +11,9 @@
 #   diod 1.0.24: fstat/ftruncate/fchmod on an unlinked open file give ENOENT.
 # Also a trans=fd smoke run: diod serving one connection (-r/-w) that QEMU
 # carries to a virtio-serial port, relayed to the guest kernel by gtool.
+# The two non-9P share kinds of run.sh, smoke workload each (in parallel):
+# virtiofs: against QEMU 7.2's virtiofsd, and nfs: NFSv4.1 from nfs-ganesha
+# (bench/peers/ganesha.sh); the guest's /proc/mounts must show the type.
 # VFSD_GUEST_FULL=1 runs the full-size workload (64 MiB, 10,000 entries);
 # the default here is ARG=small (4 MiB, 1,000 entries) to save CI time.
 . "$(dirname "$0")/../guest/lib.sh"
@@ -70,4 +73,55 @@ while [ ! -S "$G_TMP/9p.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); do
 	--timeout 120 --log "$G_TMP/fd.con" >"$G_TMP/fd.out" 2>&1
 g_tap "diod trans=fd via virtio-serial" "$G_TMP/fd.out"
 grep -q '^not ok' "$G_TMP/fd.out" && sed 's/^/# diod: /' "$G_TMP/diod-fd.log" 2>/dev/null | tail -5
+
+# smoke_kind NAME TYPE: the smoke run's result plus its mount type
+smoke_kind() {
+	g_tap "$1" "$G_TMP/$1.out"
+	if grep -q "^# mount: .* /mnt $2 " "$G_TMP/$1.out"; then
+		g_ok "$1: guest mounted type $2"
+	else
+		g_notok "$1: guest mounted type $2"
+		tail -5 "$G_TMP/$1.con" 2>/dev/null | sed 's/^/# console: /'
+	fi
+}
+
+mkdir -p "$G_TMP/nfs" "$G_TMP/vfs" "$G_TMP/gan"
+chmod 777 "$G_TMP/nfs" "$G_TMP/vfs"
+nport=$(g_port) gport=$(g_port)
+ganesha=""
+kvs=$(PORT=$gport NFSPORT=$nport "$G_TOP/bench/peers/ganesha.sh" start \
+	"$G_TMP/gan" "$G_TMP/nfs" 2>&1)
+grc=$?
+if [ -f "$G_TMP/gan/ganesha.pid" ]; then
+	ganesha=$(cat "$G_TMP/gan/ganesha.pid")
+	echo "$ganesha" >>"$G_TMP/pids"
+fi
+if [ $grc = 0 ]; then
+	if g_wait_port "$nport" "$ganesha"; then
+		"$G_RUN" --share "nfs:$nport:/export" --workload smoke --timeout 120 \
+			--log "$G_TMP/nfs.con" >"$G_TMP/nfs.out" 2>&1 &
+		nrun=$!
+	else
+		echo "not ok - ganesha did not listen on NFS port $nport" >"$G_TMP/nfs.out"
+	fi
+else
+	echo "not ok - nfs-ganesha did not start: $kvs" >"$G_TMP/nfs.out"
+fi
+g_bg vpid /usr/lib/qemu/virtiofsd --socket-path="$G_TMP/vfs.sock" \
+	-o source="$G_TMP/vfs" -o sandbox=chroot >"$G_TMP/virtiofsd.log" 2>&1
+i=0
+while [ ! -S "$G_TMP/vfs.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+"$G_RUN" --share "virtiofs:$G_TMP/vfs.sock" --workload smoke --timeout 120 \
+	--log "$G_TMP/virtiofs.con" >"$G_TMP/virtiofs.out" 2>&1
+smoke_kind virtiofs virtiofs
+grep -q '^not ok' "$G_TMP/virtiofs.out" &&
+	tail -5 "$G_TMP/virtiofsd.log" | sed 's/^/# virtiofsd: /'
+[ -n "${nrun:-}" ] && wait "$nrun"
+smoke_kind nfs nfs4
+grep -q '^not ok' "$G_TMP/nfs.out" && [ -f "$G_TMP/gan/ganesha.log" ] &&
+	grep -v '^$' "$G_TMP/gan/ganesha.log" | tail -5 | sed 's/^/# ganesha: /'
+# stopped by its pid file; then out of g_cleanup's list (not our child:
+# once reaped its pid may be reused)
+"$G_TOP/bench/peers/ganesha.sh" stop "$G_TMP/gan"
+[ -n "$ganesha" ] && sed -i "/^$ganesha\$/d" "$G_TMP/pids"
 g_done
