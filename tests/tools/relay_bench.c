@@ -28,7 +28,8 @@
  * cache (the file is read once first).  A first round checks every byte
  * (and with -o writes what each design delivered to DIR for an outside
  * check); the timed rounds follow, alternating which design goes first,
- * and the table shows their medians. */
+ * and the table shows their medians; the ratio is the median of each
+ * round's relay/direct time, with the rounds' smallest and largest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -570,6 +571,21 @@ median(const double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/* The relay/direct time ratio of each round (both passes of a round run
+ * back to back, so a disturbance tends to hit both): median, min, max. */
+static void
+ratios(double secs[2][ROUNDS_MAX], int n, double out[3])
+{
+	double x[ROUNDS_MAX];
+
+	for (int i = 0; i < n; i++)
+		x[i] = secs[D_RELAY][i] / secs[D_DIRECT][i];
+	out[0] = median(x, n);
+	qsort(x, (size_t)n, sizeof(double), cmp_double);
+	out[1] = x[0];
+	out[2] = x[n - 1];
+}
+
 static void
 report(struct bench *b)
 {
@@ -580,20 +596,22 @@ report(struct bench *b)
 	    "carry <= %d bytes, load %.2f %.2f %.2f, %ld cpus\n",
 	    (long long)b->len, b->rounds, b->rounds == 1 ? "" : "s",
 	    RELAY_CHUNK, load[0], load[1], load[2], sysconf(_SC_NPROCESSORS_ONLN));
-	printf("%-5s %8s %12s %12s %10s %10s %12s\n", "op", "size",
+	printf("%-5s %8s %12s %12s %10s %10s %12s %s\n", "op", "size",
 	    "direct_MB_s", "relay_MB_s", "direct_us", "relay_us",
-	    "relay/direct");
+	    "relay/direct", "(rounds: min-max)");
 	for (int op = OP_READ; op <= OP_WRITE; op++)
 		for (int i = 0; i < b->nsizes; i++) {
 			double reqs = (double)((b->len + (off_t)b->sizes[i] -
 			    1) / (off_t)b->sizes[i]);
 			double d = median(b->secs[op][i][D_DIRECT], b->rounds);
 			double r = median(b->secs[op][i][D_RELAY], b->rounds);
+			double x[3];
 
-			printf("%-5s %8zu %12.1f %12.1f %10.2f %10.2f %11.2fx\n",
-			    op_name[op], b->sizes[i], (double)b->len / d / 1e6,
-			    (double)b->len / r / 1e6, d / reqs * 1e6,
-			    r / reqs * 1e6, r / d);
+			ratios(b->secs[op][i], b->rounds, x);
+			printf("%-5s %8zu %12.1f %12.1f %10.2f %10.2f %11.2fx "
+			    "%.2f-%.2f\n", op_name[op], b->sizes[i],
+			    (double)b->len / d / 1e6, (double)b->len / r / 1e6,
+			    d / reqs * 1e6, r / reqs * 1e6, x[0], x[1], x[2]);
 		}
 }
 
@@ -718,11 +736,21 @@ parse_args(struct bench *b, struct opts *o, int argc, char **argv)
 	parse_sizes(b, defsizes);
 	while ((ch = getopt(argc, argv, "f:m:d:s:r:o:")) != -1) {
 		switch (ch) {
-		case 'f': o->file = optarg; break;
-		case 'm': o->mib = atol(optarg); break;
-		case 'd': o->dir = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'r': b->rounds = atoi(optarg); break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'm':
+			o->mib = atol(optarg);
+			break;
+		case 'd':
+			o->dir = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'r':
+			b->rounds = atoi(optarg);
+			break;
 		case 's':
 			if (parse_sizes(b, optarg) < 0)
 				usage(argv[0]);
