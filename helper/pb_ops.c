@@ -26,30 +26,44 @@ host_oflags(struct pb_call *k, uint32_t lflags, int *host)
 	return policy_open_flags(lflags, o->readonly, host);
 }
 
-/* Copy a protobuf name into a C string; -EINVAL/-ENAMETOOLONG if it is not
- * a plausible single component.  The core applies the full name policy. */
+/* Copy protobuf bytes into a C string of at most max bytes: -EINVAL if they
+ * hold a NUL, toolong if they are longer. */
 static int
-get_name(ProtobufCBinaryData b, char out[NAME_MAX + 1])
+get_bytes(ProtobufCBinaryData b, char *out, size_t max, int toolong)
 {
-	if (b.len == 0 || memchr(b.data, '\0', b.len) || memchr(b.data, '/', b.len))
+	if (memchr(b.data, '\0', b.len))
 		return -EINVAL;
-	if (b.len > NAME_MAX)
-		return -ENAMETOOLONG;
+	if (b.len > max)
+		return toolong;
 	memcpy(out, b.data, b.len);
 	out[b.len] = '\0';
 	return 0;
 }
 
+/* Copy a protobuf name into a C string; -EINVAL/-ENAMETOOLONG if it is not
+ * a plausible single component.  The core applies the full name policy. */
+static int
+get_name(ProtobufCBinaryData b, char out[NAME_MAX + 1])
+{
+	if (b.len == 0 || memchr(b.data, '/', b.len))
+		return -EINVAL;
+	return get_bytes(b, out, NAME_MAX, -ENAMETOOLONG);
+}
+
 static int
 get_path(ProtobufCBinaryData b, char out[PATH_MAX])
 {
-	if (memchr(b.data, '\0', b.len))
+	return get_bytes(b, out, PATH_MAX - 1, -ENAMETOOLONG);
+}
+
+/* xattr names may be up to XATTR_NAME_MAX (255) bytes, like file names,
+ * but may contain '/'. */
+static int
+get_xname(ProtobufCBinaryData b, char out[NAME_MAX + 1])
+{
+	if (b.len == 0)
 		return -EINVAL;
-	if (b.len >= PATH_MAX)
-		return -ENAMETOOLONG;
-	memcpy(out, b.data, b.len);
-	out[b.len] = '\0';
-	return 0;
+	return get_bytes(b, out, NAME_MAX, -ERANGE);
 }
 
 static void
@@ -74,6 +88,24 @@ fill_attr(Vfsd__Attr *a, const struct core_attr *ca)
 	a->ctime_nsec = (uint32_t)ca->ctime.tv_nsec;
 	a->has_gen = ca->has_gen;
 	a->gen = ca->gen;
+}
+
+/* The reply's one attribute (attach, getattr, open, create, mkdir ...). */
+static Vfsd__Attr *
+put_attr(struct pb_call *k, const struct core_attr *ca)
+{
+	fill_attr(&k->attr[0], ca);
+	return &k->attr[0];
+}
+
+/* The first len bytes of the worker's scratch buffer, where the core wrote
+ * a link target or xattr data, as a reply field. */
+static ProtobufCBinaryData
+scratch_bytes(struct pb_call *k, int len)
+{
+	ProtobufCBinaryData d = { (size_t)len, k->scratch };
+
+	return d;
 }
 
 static uint32_t
@@ -103,6 +135,20 @@ unborrow(struct pb_call *k, struct borrowed *b)
 	b->fd = -1;
 }
 
+/* A request that names something under handle h: the name is checked
+ * (get_name or get_xname) before the handle is borrowed. */
+static int
+borrow_named(struct pb_call *k, ProtobufCBinaryData bname,
+    int (*check)(ProtobufCBinaryData, char *), char name[NAME_MAX + 1],
+    uint64_t h, struct borrowed *b)
+{
+	int r;
+
+	if ((r = check(bname, name)) < 0)
+		return r;
+	return borrow(k, h, b);
+}
+
 /* With want_fd the reply also carries a copy of the node descriptor, an
  * O_PATH one that the frontend can only fstat: the handle keeps its own
  * (a copy, because a release racing with the send would otherwise close
@@ -118,6 +164,12 @@ send_node(struct pb_call *k, bool want, int nodefd)
 	vfsd__##field##_rep__init(&(k)->u.field);			\
 	(k)->rsp.result_case = VFSD__RESPONSE__RESULT_##CASE;		\
 	(k)->rsp.field = &(k)->u.field;					\
+} while (0)
+
+/* The replies that carry the node's attributes. */
+#define SET_ATTR_RESULT(k, field, CASE, ca) do {			\
+	SET_RESULT(k, field, CASE);					\
+	(k)->u.field.attr = put_attr(k, ca);				\
 } while (0)
 
 static int
@@ -159,9 +211,8 @@ h_attach(struct pb_call *k)
 	if ((r = handles_add(pb_server_handles(k->srv), fd, &id)) < 0)
 		return r;
 	SET_RESULT(k, attach, ATTACH);
-	fill_attr(&k->attr[0], &ca);
 	k->u.attach.handle = id;
-	k->u.attach.attr = &k->attr[0];
+	k->u.attach.attr = put_attr(k, &ca);
 	return 0;
 }
 
@@ -260,9 +311,7 @@ h_getattr(struct pb_call *k)
 	unborrow(k, &b);
 	if (r < 0)
 		return r;
-	SET_RESULT(k, getattr, GETATTR);
-	fill_attr(&k->attr[0], &ca);
-	k->u.getattr.attr = &k->attr[0];
+	SET_ATTR_RESULT(k, getattr, GETATTR, &ca);
 	return 0;
 }
 
@@ -304,9 +353,7 @@ h_open(struct pb_call *k)
 	struct core *c = pb_server_core(k->srv);
 	struct core_attr ca;
 	struct borrowed b;
-	int r, fd;
-
-	int oflags;
+	int r, fd, oflags;
 
 	if ((r = host_oflags(k, q->flags, &oflags)) < 0)
 		return r;
@@ -319,9 +366,7 @@ h_open(struct pb_call *k)
 	if (r < 0)
 		return r;
 	k->fd = fd;
-	SET_RESULT(k, open, OPEN);
-	fill_attr(&k->attr[0], &ca);
-	k->u.open.attr = &k->attr[0];
+	SET_ATTR_RESULT(k, open, OPEN, &ca);
 	k->u.open.iounit = iounit_for(k);
 	return 0;
 }
@@ -352,38 +397,8 @@ h_create(struct pb_call *k)
 		return r;
 	}
 	k->fd = fd;
-	fill_attr(&k->attr[0], &ca);
-	k->u.create.attr = &k->attr[0];
+	k->u.create.attr = put_attr(k, &ca);
 	k->u.create.iounit = iounit_for(k);
-	return 0;
-}
-
-/* mkdir, symlink and mknod share a shape: a directory, a name, an attr. */
-static int
-finish_attr_rep(struct pb_call *k, const struct core_attr *ca,
-    Vfsd__Response__ResultCase rc)
-{
-	fill_attr(&k->attr[0], ca);
-	k->rsp.result_case = rc;
-	switch (rc) {
-	case VFSD__RESPONSE__RESULT_MKDIR:
-		vfsd__mkdir_rep__init(&k->u.mkdir);
-		k->u.mkdir.attr = &k->attr[0];
-		k->rsp.mkdir = &k->u.mkdir;
-		break;
-	case VFSD__RESPONSE__RESULT_SYMLINK:
-		vfsd__symlink_rep__init(&k->u.symlink);
-		k->u.symlink.attr = &k->attr[0];
-		k->rsp.symlink = &k->u.symlink;
-		break;
-	case VFSD__RESPONSE__RESULT_MKNOD:
-		vfsd__mknod_rep__init(&k->u.mknod);
-		k->u.mknod.attr = &k->attr[0];
-		k->rsp.mknod = &k->u.mknod;
-		break;
-	default:
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -396,14 +411,15 @@ h_mkdir(struct pb_call *k)
 	struct borrowed b;
 	int r;
 
-	if ((r = get_name(q->name, name)) < 0)
-		return r;
-	if ((r = borrow(k, q->dir, &b)) < 0)
+	if ((r = borrow_named(k, q->name, get_name, name, q->dir, &b)) < 0)
 		return r;
 	r = core_mkdir(pb_server_core(k->srv), &k->cred, b.fd, name, q->mode,
 	    q->gid, &ca);
 	unborrow(k, &b);
-	return r < 0 ? r : finish_attr_rep(k, &ca, VFSD__RESPONSE__RESULT_MKDIR);
+	if (r < 0)
+		return r;
+	SET_ATTR_RESULT(k, mkdir, MKDIR, &ca);
+	return 0;
 }
 
 static int
@@ -425,7 +441,10 @@ h_symlink(struct pb_call *k)
 	r = core_symlink(pb_server_core(k->srv), &k->cred, b.fd, name, target,
 	    q->gid, &ca);
 	unborrow(k, &b);
-	return r < 0 ? r : finish_attr_rep(k, &ca, VFSD__RESPONSE__RESULT_SYMLINK);
+	if (r < 0)
+		return r;
+	SET_ATTR_RESULT(k, symlink, SYMLINK, &ca);
+	return 0;
 }
 
 static int
@@ -437,14 +456,15 @@ h_mknod(struct pb_call *k)
 	struct borrowed b;
 	int r;
 
-	if ((r = get_name(q->name, name)) < 0)
-		return r;
-	if ((r = borrow(k, q->dir, &b)) < 0)
+	if ((r = borrow_named(k, q->name, get_name, name, q->dir, &b)) < 0)
 		return r;
 	r = core_mknod(pb_server_core(k->srv), &k->cred, b.fd, name, q->mode,
 	    policy_makedev(q->major, q->minor), q->gid, &ca);
 	unborrow(k, &b);
-	return r < 0 ? r : finish_attr_rep(k, &ca, VFSD__RESPONSE__RESULT_MKNOD);
+	if (r < 0)
+		return r;
+	SET_ATTR_RESULT(k, mknod, MKNOD, &ca);
+	return 0;
 }
 
 static int
@@ -455,9 +475,7 @@ h_link(struct pb_call *k)
 	struct borrowed b, d;
 	int r;
 
-	if ((r = get_name(q->name, name)) < 0)
-		return r;
-	if ((r = borrow(k, q->handle, &b)) < 0)
+	if ((r = borrow_named(k, q->name, get_name, name, q->handle, &b)) < 0)
 		return r;
 	if ((r = borrow(k, q->dir, &d)) == 0) {
 		r = core_link(pb_server_core(k->srv), &k->cred, b.fd, d.fd, name);
@@ -533,9 +551,7 @@ do_unlink(struct pb_call *k, uint64_t dir, ProtobufCBinaryData bname,
 
 	if (flags & ~(uint32_t)AT_REMOVEDIR)
 		return -EINVAL;
-	if ((r = get_name(bname, name)) < 0)
-		return r;
-	if ((r = borrow(k, dir, &d)) < 0)
+	if ((r = borrow_named(k, bname, get_name, name, dir, &d)) < 0)
 		return r;
 	if (expect && (r = borrow(k, expect, &e)) == 0) {
 		struct core_attr ca;
@@ -591,8 +607,7 @@ h_readlink(struct pb_call *k)
 	if (r < 0)
 		return r;
 	SET_RESULT(k, readlink, READLINK);
-	k->u.readlink.target.data = k->scratch;
-	k->u.readlink.target.len = (size_t)r;
+	k->u.readlink.target = scratch_bytes(k, r);
 	return 0;
 }
 
@@ -623,20 +638,6 @@ h_statfs(struct pb_call *k)
 	return 0;
 }
 
-/* xattr names may be up to XATTR_NAME_MAX (255) bytes, like file names,
- * but may contain '/'. */
-static int
-get_xname(ProtobufCBinaryData b, char out[NAME_MAX + 1])
-{
-	if (b.len == 0 || memchr(b.data, '\0', b.len))
-		return -EINVAL;
-	if (b.len > NAME_MAX)
-		return -ERANGE;
-	memcpy(out, b.data, b.len);
-	out[b.len] = '\0';
-	return 0;
-}
-
 static int
 h_xattr_get(struct pb_call *k)
 {
@@ -645,9 +646,7 @@ h_xattr_get(struct pb_call *k)
 	struct borrowed b;
 	int r;
 
-	if ((r = get_xname(q->name, name)) < 0)
-		return r;
-	if ((r = borrow(k, q->handle, &b)) < 0)
+	if ((r = borrow_named(k, q->name, get_xname, name, q->handle, &b)) < 0)
 		return r;
 	r = core_getxattr(pb_server_core(k->srv), &k->cred, b.fd, name,
 	    k->scratch, CORE_XATTR_MAX);
@@ -655,8 +654,7 @@ h_xattr_get(struct pb_call *k)
 	if (r < 0)
 		return r == -ERANGE ? -E2BIG : r;
 	SET_RESULT(k, xattr_get, XATTR_GET);
-	k->u.xattr_get.value.data = k->scratch;
-	k->u.xattr_get.value.len = (size_t)r;
+	k->u.xattr_get.value = scratch_bytes(k, r);
 	return 0;
 }
 
@@ -674,8 +672,7 @@ h_xattr_list(struct pb_call *k)
 	if (r < 0)
 		return r == -ERANGE ? -E2BIG : r;
 	SET_RESULT(k, xattr_list, XATTR_LIST);
-	k->u.xattr_list.names.data = k->scratch;
-	k->u.xattr_list.names.len = (size_t)r;
+	k->u.xattr_list.names = scratch_bytes(k, r);
 	return 0;
 }
 
@@ -711,9 +708,7 @@ h_xattr_remove(struct pb_call *k)
 	struct borrowed b;
 	int r;
 
-	if ((r = get_xname(q->name, name)) < 0)
-		return r;
-	if ((r = borrow(k, q->handle, &b)) < 0)
+	if ((r = borrow_named(k, q->name, get_xname, name, q->handle, &b)) < 0)
 		return r;
 	r = core_removexattr(pb_server_core(k->srv), &k->cred, b.fd, name);
 	unborrow(k, &b);
