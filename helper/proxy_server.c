@@ -55,27 +55,6 @@ guest_cred(const struct proxy_req *rq)
 	return cr;
 }
 
-/* The proxy's paths look like "/", "//a", "//a/b".  An empty path is not
- * the root (QEMU's helper would lstat("") and get ENOENT). */
-static int
-resolve(struct proxy_srv *s, const char *path, int *fd)
-{
-	*fd = -1;
-	if (path == NULL || path[0] == '\0')
-		return -ENOENT;
-	return core_resolve(s->c, path, false, fd, NULL);
-}
-
-static int
-resolve_parent(struct proxy_srv *s, const char *path, int *dirfd,
-    char last[NAME_MAX + 1])
-{
-	*dirfd = -1;
-	if (path == NULL || path[0] == '\0')
-		return -ENOENT;
-	return core_resolve(s->c, path, true, dirfd, last);
-}
-
 static void
 close_fd(int fd)
 {
@@ -95,6 +74,49 @@ close_later(struct proxy_srv *s, int fd)
 		close(fd);
 	else
 		s->later[s->nlater++] = fd;
+}
+
+/* The proxy's paths look like "/", "//a", "//a/b".  An empty path is not
+ * the root (QEMU's helper would lstat("") and get ENOENT). */
+static bool
+no_path(const char *path)
+{
+	return path == NULL || path[0] == '\0';
+}
+
+/* core_resolve for a handler: the node a path names, or with parent the
+ * directory holding its last component (copied to last).  The descriptor
+ * stays open until the reply is sent (close_later); a handler resolves at
+ * most three paths (create falling back to open), so the queue has room,
+ * and if it had not the path would be refused rather than its node closed
+ * while still in use. */
+static int
+resolve_node(struct proxy_srv *s, const char *path, bool parent, int *fd,
+    char *last)
+{
+	int r;
+
+	*fd = -1;
+	if (no_path(path))
+		return -ENOENT;
+	if (s->nlater == sizeof(s->later) / sizeof(s->later[0]))
+		return -EMFILE;
+	r = core_resolve(s->c, path, parent, fd, last);
+	close_later(s, *fd);
+	return r;
+}
+
+static int
+resolve(struct proxy_srv *s, const char *path, int *fd)
+{
+	return resolve_node(s, path, false, fd, NULL);
+}
+
+static int
+resolve_parent(struct proxy_srv *s, const char *path, int *dirfd,
+    char last[NAME_MAX + 1])
+{
+	return resolve_node(s, path, true, dirfd, last);
 }
 
 static void
@@ -131,24 +153,37 @@ h_open(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_open(s->c, AS_SERVER, node, rq->flags, &fd);
-	close_later(s, node);
 	return r < 0 ? r : fd;
+}
+
+/* The four creations run as the guest's uid/gid (guest_cred), in the
+ * directory that holds the path's last component. */
+struct creation {
+	struct core_cred cr;
+	int dir;
+	char last[NAME_MAX + 1];
+	struct core_attr a;	/* the core's answer, which QEMU does not ask for */
+};
+
+static int
+creation_start(struct proxy_srv *s, const struct proxy_req *rq,
+    struct creation *m)
+{
+	m->cr = guest_cred(rq);
+	return resolve_parent(s, rq->path, &m->dir, m->last);
 }
 
 static int
 h_create(struct proxy_srv *s, const struct proxy_req *rq)
 {
-	struct core_cred cr = guest_cred(rq);
-	struct core_attr a;
-	char last[NAME_MAX + 1];
-	int dir, node = -1, fd = -1, r;
+	struct creation m;
+	int node = -1, fd = -1, r;
 
-	r = resolve_parent(s, rq->path, &dir, last);
+	r = creation_start(s, rq, &m);
 	if (r == 0)
-		r = core_create(s->c, &cr, dir, last, rq->flags,
+		r = core_create(s->c, &m.cr, m.dir, m.last, rq->flags,
 		    (uint32_t)rq->mode & 07777, (uint32_t)rq->gid, &node, &fd,
-		    &a);
-	close_later(s, dir);
+		    &m.a);
 	close_later(s, node);
 	/* open(O_CREAT) without O_EXCL opens an existing file, and QEMU's
 	 * helper does exactly that; only a race in the guest gets here. */
@@ -160,50 +195,41 @@ h_create(struct proxy_srv *s, const struct proxy_req *rq)
 static int
 h_mknod(struct proxy_srv *s, const struct proxy_req *rq)
 {
-	struct core_cred cr = guest_cred(rq);
-	struct core_attr a;
-	char last[NAME_MAX + 1];
-	int dir, r;
+	struct creation m;
+	int r;
 
-	r = resolve_parent(s, rq->path, &dir, last);
+	r = creation_start(s, rq, &m);
 	if (r == 0)
-		r = core_mknod(s->c, &cr, dir, last, (uint32_t)rq->mode,
-		    rq->rdev, (uint32_t)rq->gid, &a);
-	close_later(s, dir);
+		r = core_mknod(s->c, &m.cr, m.dir, m.last, (uint32_t)rq->mode,
+		    rq->rdev, (uint32_t)rq->gid, &m.a);
 	return r;
 }
 
 static int
 h_mkdir(struct proxy_srv *s, const struct proxy_req *rq)
 {
-	struct core_cred cr = guest_cred(rq);
-	struct core_attr a;
-	char last[NAME_MAX + 1];
-	int dir, r;
+	struct creation m;
+	int r;
 
-	r = resolve_parent(s, rq->path, &dir, last);
+	r = creation_start(s, rq, &m);
 	if (r == 0)
-		r = core_mkdir(s->c, &cr, dir, last,
-		    (uint32_t)rq->mode & 07777, (uint32_t)rq->gid, &a);
-	close_later(s, dir);
+		r = core_mkdir(s->c, &m.cr, m.dir, m.last,
+		    (uint32_t)rq->mode & 07777, (uint32_t)rq->gid, &m.a);
 	return r;
 }
 
 static int
 h_symlink(struct proxy_srv *s, const struct proxy_req *rq)
 {
-	struct core_cred cr = guest_cred(rq);
-	struct core_attr a;
-	char last[NAME_MAX + 1];
-	int dir, r;
+	struct creation m;
+	int r;
 
-	if (rq->path2 == NULL || rq->path2[0] == '\0')
+	if (no_path(rq->path2))
 		return -ENOENT;
-	r = resolve_parent(s, rq->path, &dir, last);
+	r = creation_start(s, rq, &m);
 	if (r == 0)
-		r = core_symlink(s->c, &cr, dir, last, rq->path2,
-		    (uint32_t)rq->gid, &a);
-	close_later(s, dir);
+		r = core_symlink(s->c, &m.cr, m.dir, m.last, rq->path2,
+		    (uint32_t)rq->gid, &m.a);
 	return r;
 }
 
@@ -218,8 +244,6 @@ h_link(struct proxy_srv *s, const struct proxy_req *rq)
 		r = resolve_parent(s, rq->path2, &dir, last);
 	if (r == 0)
 		r = core_link(s->c, AS_SERVER, node, dir, last);
-	close_later(s, node);
-	close_later(s, dir);
 	return r;
 }
 
@@ -231,7 +255,7 @@ h_lstat(struct proxy_srv *s, const struct proxy_req *rq)
 	int r;
 
 	/* The path forms make no node for the last component. */
-	if (rq->path == NULL || rq->path[0] == '\0')
+	if (no_path(rq->path))
 		return -ENOENT;
 	r = core_lstat_path(s->c, rq->path, &a);
 	if (r < 0)
@@ -250,7 +274,7 @@ h_readlink(struct proxy_srv *s, const struct proxy_req *rq)
 	 * the reply never exceeds bufsize - 1 (readlink(2)'s truncation). */
 	if (rq->size < 2)
 		return -EINVAL;
-	if (rq->path == NULL || rq->path[0] == '\0')
+	if (no_path(rq->path))
 		return -ENOENT;
 	r = core_readlink_path(s->c, AS_SERVER, rq->path, target,
 	    sizeof(target));
@@ -267,7 +291,7 @@ h_statfs(struct proxy_srv *s, const struct proxy_req *rq)
 	struct statfs sfs;
 	int r;
 
-	if (rq->path == NULL || rq->path[0] == '\0')
+	if (no_path(rq->path))
 		return -ENOENT;
 	r = core_statfs_path(s->c, rq->path, &sfs);
 	if (r < 0)
@@ -284,7 +308,6 @@ setattr_path(struct proxy_srv *s, const char *path,
 	r = resolve(s, path, &node);
 	if (r == 0)
 		r = core_setattr(s->c, AS_SERVER, node, sa);
-	close_later(s, node);
 	return r;
 }
 
@@ -349,7 +372,7 @@ static int
 h_utime(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	struct core_setattr sa = { 0 };
-	int node, r;
+	int node;
 
 	utime_one(rq->times[0], rq->times[1], CORE_SETATTR_ATIME,
 	    CORE_SETATTR_ATIME_SET, &sa.atime, &sa.valid);
@@ -364,9 +387,7 @@ h_utime(struct proxy_srv *s, const struct proxy_req *rq)
 		return setattr_path(s, rq->path, &sa);
 	/* Both omitted: utimensat succeeds without touching anything, but
 	 * still reports a missing path. */
-	r = resolve(s, rq->path, &node);
-	close_later(s, node);
-	return r;
+	return resolve(s, rq->path, &node);
 }
 
 static int
@@ -380,8 +401,6 @@ h_rename(struct proxy_srv *s, const struct proxy_req *rq)
 		r = resolve_parent(s, rq->path2, &nd, nlast);
 	if (r == 0)
 		r = core_renameat(s->c, AS_SERVER, od, olast, nd, nlast);
-	close_later(s, od);
-	close_later(s, nd);
 	return r;
 }
 
@@ -397,7 +416,6 @@ h_remove(struct proxy_srv *s, const struct proxy_req *rq)
 		r = core_unlinkat(s->c, AS_SERVER, dir, last, 0);
 	if (r == -EISDIR)
 		r = core_unlinkat(s->c, AS_SERVER, dir, last, AT_REMOVEDIR);
-	close_later(s, dir);
 	return r;
 }
 
@@ -437,7 +455,7 @@ h_lgetxattr(struct proxy_srv *s, const struct proxy_req *rq)
 
 	if (rq->size < 0)
 		return -EINVAL;
-	if (rq->path == NULL || rq->path[0] == '\0')
+	if (no_path(rq->path))
 		r = -ENOENT;
 	else
 		r = core_getxattr_path(s->c, AS_SERVER, rq->path, rq->name,
@@ -457,7 +475,6 @@ h_llistxattr(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_listxattr(s->c, AS_SERVER, node,
 		    cap ? (char *)s->out + PROXY_HDR_SIZE + 2 : NULL, cap);
-	close_later(s, node);
 	return xattr_reply(s, rq, r, cap);
 }
 
@@ -474,7 +491,6 @@ h_lsetxattr(struct proxy_srv *s, const struct proxy_req *rq)
 	if (r == 0)
 		r = core_setxattr(s->c, AS_SERVER, node, rq->name, rq->value,
 		    (size_t)rq->size, rq->flags);
-	close_later(s, node);
 	return r;
 }
 
@@ -486,7 +502,6 @@ h_lremovexattr(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_removexattr(s->c, AS_SERVER, node, rq->name);
-	close_later(s, node);
 	return r;
 }
 
@@ -504,7 +519,6 @@ h_getversion(struct proxy_srv *s, const struct proxy_req *rq)
 	r = resolve(s, rq->path, &node);
 	if (r == 0)
 		r = core_getversion(s->c, node, &gen);
-	close_later(s, node);
 	if (r < 0)
 		return r;
 	return (int)proxy_encode_u64(s->out, gen);
