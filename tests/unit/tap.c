@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/unit/tap.h"
 
@@ -72,4 +73,13 @@ tap_done(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
+}
+
+int
+tap_need_root(void)
+{
+	if (geteuid() == 0)
+		return 1;
+	printf("1..0 # SKIP needs root\n");
+	return 0;
 }

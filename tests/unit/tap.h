@@ -13,6 +13,9 @@
 int ok_(int cond, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int tap_done(void);
+/* 1 when running as root; else prints a plan that skips the whole program
+ * ("1..0 # SKIP needs root") and returns 0, and main should return 0. */
+int tap_need_root(void);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Compare two byte strings; on mismatch print both in hex as a diagnostic. */
 int tap_mem_eq(const void *got, size_t glen, const void *want, size_t wlen);

@@ -568,10 +568,8 @@ test_none_chown(void)
 int
 main(void)
 {
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	run_model(POLICY_PASSTHROUGH, "passthrough");
 	run_model(POLICY_MAPPED_XATTR, "mapped-xattr");
 	test_mapped_reads_qemu();

@@ -140,10 +140,8 @@ main(void)
 {
 	struct fx f = { 0 };
 
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	if (fx_open(&f, POLICY_PASSTHROUGH, false) != 0) {
 		ok(0, "open export");
 		return tap_done();

@@ -409,10 +409,8 @@ main(void)
 {
 	size_t i;
 
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
 		run_model(models[i]);
 	test_multidevs();

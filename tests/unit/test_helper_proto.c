@@ -21,71 +21,11 @@
 #include "common/frame.h"
 #include "frontend/hclient.h"
 #include "proto/vfsd.pb-c.h"
+#include "tests/unit/helper_fixture.h"
 #include "tests/unit/tap.h"
 
 static char base[64];
 static char exportdir[128], outside[128];
-
-static const char *
-helper_path(void)
-{
-	const char *p = getenv("VFSD_HELPER");
-	static char buf[4096];
-	ssize_t n;
-
-	if (p)
-		return p;
-	/* The test binary lives in B/tests/; the helper in B/. */
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 32);
-	if (n <= 0)
-		return "build/vfsd-helper";
-	buf[n] = '\0';
-	char *slash = strrchr(buf, '/');
-	*slash = '\0';
-	slash = strrchr(buf, '/');
-	strcpy(slash, "/vfsd-helper");
-	return buf;
-}
-
-static pid_t
-spawn_helper(const char *model, int *sock)
-{
-	int sv[2];
-	pid_t pid;
-
-	if (frame_socketpair(sv) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		char fdarg[16];
-		int devnull = open("/dev/null", O_WRONLY);
-		fcntl(sv[1], F_SETFD, 0);
-		snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
-		if (!getenv("VFSD_TEST_VERBOSE"))
-			dup2(devnull, 2);
-		execl(helper_path(), "vfsd-helper", "--fd", fdarg, "--export",
-		    exportdir, "--security-model", model, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	*sock = sv[0];
-	return pid;
-}
-
-/* Has the helper exited (within about two seconds)? */
-static int
-helper_exited(pid_t pid)
-{
-	for (int i = 0; i < 200; i++) {
-		int st;
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return 1;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return 0;
-}
 
 static void
 make_tree(void)
@@ -121,34 +61,6 @@ make_tree(void)
 	mkfifo(p, 0644);
 }
 
-/* The outside tree is exactly as make_tree left it. */
-static int
-outside_untouched(void)
-{
-	char p[256], buf[32];
-	struct stat st;
-	int fd, n, count = 0;
-
-	snprintf(p, sizeof(p), "%s/secret", outside);
-	if (stat(p, &st) < 0 || st.st_size != 7)
-		return 0;
-	fd = open(p, O_RDONLY);
-	n = (int)read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n != 7 || memcmp(buf, "secret\n", 7) != 0)
-		return 0;
-	snprintf(p, sizeof(p), "ls -A %s | wc -l > %s/count", outside, base);
-	if (system(p) != 0)
-		return 0;
-	snprintf(p, sizeof(p), "%s/count", base);
-	FILE *f = fopen(p, "r");
-	if (f == NULL || fscanf(f, "%d", &count) != 1)
-		count = -1;
-	if (f)
-		fclose(f);
-	return count == 1;
-}
-
 static const struct hcred root = { 0, 0, 0, { 0 } };
 
 static void
@@ -159,12 +71,12 @@ test_normal_and_escapes(const char *model)
 	struct hattr attrs[16], ra;
 	uint64_t rooth, h, parent;
 	int sock, nw, werr, fd, r;
-	pid_t pid = spawn_helper(model, &sock);
+	pid_t pid = hfx_spawn_helper(exportdir, model, &sock);
 
 	tap_diag("model %s", model);
 	if (!is_int(hclient_start(sock, &hc, &info), 0, "%s: hello", model)) {
 		close(sock);
-		helper_exited(pid);
+		hfx_exited(pid, 2000, NULL);
 		return;
 	}
 	is_int(helper_attach(hc, &root, "", &rooth, &ra), 0, "%s: attach", model);
@@ -260,10 +172,10 @@ test_normal_and_escapes(const char *model)
 	is_int(helper_mkdir(hc, &root, rooth, "x", 040755, 0, &ra), -EBADF,
 	    "%s: mkdir under a released handle refused", model);
 
-	ok(outside_untouched(), "%s: outside tree untouched", model);
+	ok(hfx_outside_untouched(outside), "%s: outside tree untouched", model);
 	hclient_stop(hc);
 	close(sock);
-	ok(helper_exited(pid), "%s: helper exits when the frontend closes", model);
+	ok(hfx_exited(pid, 2000, NULL), "%s: helper exits when the frontend closes", model);
 }
 
 /* Send raw bytes as one frame and report whether the helper quit. */
@@ -271,7 +183,7 @@ static int
 raw_kills_helper(const void *bytes, size_t len, int hello_first)
 {
 	int sock;
-	pid_t pid = spawn_helper("passthrough", &sock);
+	pid_t pid = hfx_spawn_helper(exportdir, "passthrough", &sock);
 	uint8_t buf[64];
 
 	if (hello_first) {
@@ -285,7 +197,7 @@ raw_kills_helper(const void *bytes, size_t len, int hello_first)
 		frame_send(sock, buf, n, -1);
 	}
 	write(sock, bytes, len);	/* a raw datagram, no prefix added */
-	int r = helper_exited(pid);
+	int r = hfx_exited(pid, 2000, NULL);
 	close(sock);
 	return r;
 }
@@ -348,17 +260,12 @@ int
 main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	make_tree();
 	test_normal_and_escapes("passthrough");
 	test_normal_and_escapes("mapped-xattr");
 	test_malformed();
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
-	if (system(cmd) != 0)
-		tap_diag("cleanup failed");
+	hfx_remove_tree(base);
 	return tap_done();
 }

@@ -26,83 +26,10 @@
 #include "frontend/hclient.h"
 #include "helper/core.h"
 #include "helper/sandbox.h"
+#include "tests/unit/helper_fixture.h"
 #include "tests/unit/tap.h"
 
 static char base[64], exportdir[128];
-
-static const char *
-helper_path(void)
-{
-	static char buf[4096];
-	const char *p = getenv("VFSD_HELPER");
-	char *slash;
-	ssize_t n;
-
-	if (p)
-		return p;
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 32);
-	if (n <= 0)
-		return "build/vfsd-helper";
-	buf[n] = '\0';
-	*strrchr(buf, '/') = '\0';
-	slash = strrchr(buf, '/');
-	strcpy(slash, "/vfsd-helper");
-	return buf;
-}
-
-static pid_t
-spawn(char *const argv[], int keepfd)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		fcntl(keepfd, F_SETFD, 0);
-		if (!getenv("VFSD_TEST_VERBOSE"))
-			dup2(devnull, 2);
-		execv(helper_path(), argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* One "Key:\tvalue" line of /proc/PID/status, as a number. */
-static int
-status_field(pid_t pid, const char *key, int base_, unsigned long long *v)
-{
-	char path[64], line[256];
-	size_t kl = strlen(key);
-	FILE *f;
-	int r = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			*v = strtoull(line + kl + 1, NULL, base_);
-			r = 0;
-			break;
-		}
-	fclose(f);
-	return r;
-}
-
-/* Wait until the process reports a seccomp filter (it is sandboxed). */
-static int
-wait_sandboxed(pid_t pid)
-{
-	unsigned long long v = 0;
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		if (status_field(pid, "Seccomp", 10, &v) == 0 && v == 2)
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
 
 static int
 same_file(const char *a, const char *b)
@@ -123,16 +50,16 @@ check_process(pid_t pid, const char *what, unsigned long long want)
 	ssize_t n;
 	size_t i;
 
-	ok(wait_sandboxed(pid) == 0, "%s: Seccomp: 2 (filter)", what);
+	ok(hfx_wait_sandboxed(pid) == 0, "%s: Seccomp: 2 (filter)", what);
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		expect = (i == 1 || i == 2) ? want : 0;
 		v = ~0ULL;
-		status_field(pid, sets[i], 16, &v);
+		hfx_status_field(pid, sets[i], 16, &v);
 		ok(v == expect, "%s: %s %016llx (want %016llx)", what, sets[i],
 		    v, expect);
 	}
 	v = 0;
-	status_field(pid, "NoNewPrivs", 10, &v);
+	hfx_status_field(pid, "NoNewPrivs", 10, &v);
 	ok(v == 1, "%s: NoNewPrivs: 1", what);
 	snprintf(p, sizeof(p), "/proc/%d/root", (int)pid);
 	ok(same_file(p, exportdir), "%s: its root is the export", what);
@@ -144,22 +71,6 @@ check_process(pid_t pid, const char *what, unsigned long long want)
 	    link);
 	snprintf(p, sizeof(p), "/proc/%d/cwd", (int)pid);
 	ok(same_file(p, exportdir), "%s: its cwd is the export", what);
-}
-
-static int
-exit_status(pid_t pid)
-{
-	int st, i;
-
-	for (i = 0; i < 300; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-		usleep(10000);
-	}
-	if (pid > 0)	/* never kill(-1) */
-		kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
 }
 
 static const struct hcred root = { 0, 0, 0, { 0 } };
@@ -181,7 +92,7 @@ test_pb_model(const char *model, enum policy_model m)
 	if (frame_socketpair(sv) < 0)
 		return;
 	snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
-	pid = spawn(argv, sv[1]);
+	pid = hfx_spawn(hfx_helper_path(), argv, sv[1], NULL);
 	close(sv[1]);
 	is_int(hclient_start(sv[0], &hc, &info), 0, "%s: hello", model);
 	check_process(pid, model, sandbox_caps_mask(m, true));
@@ -194,7 +105,7 @@ test_pb_model(const char *model, enum policy_model m)
 		close(fd);
 	hclient_stop(hc);
 	close(sv[0]);
-	st = exit_status(pid);
+	st = hfx_exited(pid, 3000, &st) ? st : -1;
 	ok(st == 0, "%s: exits 0 when the frontend leaves (status %#x)",
 	    model, st);
 }
@@ -211,12 +122,12 @@ test_proxy(void)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return;
 	snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
-	pid = spawn(argv, sv[1]);
+	pid = hfx_spawn(hfx_helper_path(), argv, sv[1], NULL);
 	close(sv[1]);
 	check_process(pid, "proxy -n", sandbox_caps_mask(POLICY_PASSTHROUGH,
 	    true));
 	close(sv[0]);
-	st = exit_status(pid);
+	st = hfx_exited(pid, 3000, &st) ? st : -1;
 	ok(st == 0, "proxy: exits 0 when QEMU leaves (status %#x)", st);
 }
 
@@ -350,13 +261,9 @@ make_tree(void)
 int
 main(void)
 {
-	char cmd[128];
-
 	signal(SIGPIPE, SIG_IGN);
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	make_tree();
 	test_pb_model("passthrough", POLICY_PASSTHROUGH);
 	test_pb_model("mapped-xattr", POLICY_MAPPED_XATTR);
@@ -365,8 +272,6 @@ main(void)
 	test_proxy();
 	test_core(POLICY_PASSTHROUGH, "passthrough");
 	test_core(POLICY_MAPPED_XATTR, "mapped-xattr");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
-	if (system(cmd) != 0)
-		tap_diag("cleanup failed");
+	hfx_remove_tree(base);
 	return tap_done();
 }

@@ -26,92 +26,32 @@
 #include <unistd.h>
 
 #include "frontend/p9.h"
+#include "tests/unit/helper_fixture.h"
 #include "tests/unit/tap.h"
 
 #define FLOOD 4000
 
 static char base[64], exportdir[128], logpath[128];
 
-static const char *
-vfsd_path(void)
-{
-	static char buf[4096];
-	const char *p = getenv("VFSD_BIN");
-	ssize_t n;
-
-	if (p)
-		return p;
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 32);
-	if (n <= 0)
-		return "build/vfsd";
-	buf[n] = '\0';
-	*strrchr(buf, '/') = '\0';
-	strcpy(strrchr(buf, '/'), "/vfsd");
-	return buf;
-}
-
 static pid_t
 spawn_vfsd(int *sock)
 {
 	struct timeval tmo = { 10, 0 };
 	char spec[32];
+	char *argv[] = { "vfsd", "--export", exportdir, "--security-model",
+	    "passthrough", "--listen", spec, "--user", "nobody", NULL };
 	int sv[2];
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int lf = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(lf, 2);
-		fcntl(sv[1], F_SETFD, 0);
-		snprintf(spec, sizeof(spec), "fd:%d", sv[1]);
-		execl(vfsd_path(), "vfsd", "--export", exportdir,
-		    "--security-model", "passthrough", "--listen", spec,
-		    "--user", "nobody", (char *)NULL);
-		_exit(127);
-	}
+	snprintf(spec, sizeof(spec), "fd:%d", sv[1]);
+	pid = hfx_spawn(hfx_bin_path("VFSD_BIN", "vfsd"), argv, sv[1], logpath);
 	close(sv[1]);
 	/* A reply that never comes fails the test instead of hanging it. */
 	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
 	*sock = sv[0];
 	return pid;
-}
-
-static int
-status_field(pid_t pid, const char *key, int base_, unsigned long long *v)
-{
-	char path[64], line[256];
-	size_t kl = strlen(key);
-	FILE *f;
-	int r = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			*v = strtoull(line + kl + 1, NULL, base_);
-			r = 0;
-			break;
-		}
-	fclose(f);
-	return r;
-}
-
-static int
-wait_sandboxed(pid_t pid)
-{
-	unsigned long long v = 0;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (status_field(pid, "Seccomp", 10, &v) == 0 && v == 2)
-			return 0;
-		usleep(10000);
-	}
-	return -1;
 }
 
 /* The frontend's one child (its helper), waiting up to 5 s for it. */
@@ -228,7 +168,7 @@ rss_kb(pid_t pid)
 {
 	unsigned long long v = 0;
 
-	status_field(pid, "VmRSS", 10, &v);
+	hfx_status_field(pid, "VmRSS", 10, &v);
 	return v;
 }
 
@@ -304,16 +244,16 @@ check_frontend(pid_t pid)
 	unsigned long long v;
 	size_t i;
 
-	ok(wait_sandboxed(pid) == 0, "frontend: Seccomp: 2 (filter)");
+	ok(hfx_wait_sandboxed(pid) == 0, "frontend: Seccomp: 2 (filter)");
 	v = 0;
-	status_field(pid, "NoNewPrivs", 10, &v);
+	hfx_status_field(pid, "NoNewPrivs", 10, &v);
 	ok(v == 1, "frontend: NoNewPrivs: 1");
 	v = 0;
-	status_field(pid, "Uid", 10, &v);
+	hfx_status_field(pid, "Uid", 10, &v);
 	ok(v == 65534, "frontend: runs as nobody (uid %llu)", v);
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		v = ~0ULL;
-		status_field(pid, sets[i], 16, &v);
+		hfx_status_field(pid, sets[i], 16, &v);
 		ok(v == 0, "frontend: %s %016llx", sets[i], v);
 	}
 }
@@ -324,7 +264,7 @@ check_helper(pid_t h)
 	char p[64];
 	struct stat a, b;
 
-	ok(h > 0 && wait_sandboxed(h) == 0, "helper (pid %d): Seccomp: 2",
+	ok(h > 0 && hfx_wait_sandboxed(h) == 0, "helper (pid %d): Seccomp: 2",
 	    (int)h);
 	snprintf(p, sizeof(p), "/proc/%d/root", (int)h);
 	ok(stat(p, &a) == 0 && stat(exportdir, &b) == 0 &&
@@ -379,23 +319,6 @@ gone(pid_t pid)
 	return 0;
 }
 
-/* Our own child: reaped within 10 s, else killed. */
-static int
-exited(pid_t pid, int *st)
-{
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		if (waitpid(pid, st, WNOHANG) == pid)
-			return 1;
-		usleep(10000);
-	}
-	if (pid > 0)	/* never kill(-1) */
-		kill(pid, SIGKILL);
-	waitpid(pid, st, 0);
-	return 0;
-}
-
 static void
 test_running(void)
 {
@@ -440,15 +363,15 @@ test_running(void)
 	    "helper gone: Tgetattr answered Rlerror(EIO) (%u)", e);
 	ok(pid > 0 && kill(pid, 0) == 0, "helper gone: the frontend keeps running");
 	close(sock);
-	if (!ok(exited(pid, &st) && WIFEXITED(st),
+	if (!ok(hfx_exited(pid, 10000, &st) && WIFEXITED(st),
 	    "the frontend exits when its only connection closes (%#x)", st))
 		show_log();
 
 	/* The frontend dies: the helper must not linger. */
 	pid = spawn_vfsd(&sock);
-	wait_sandboxed(pid);
+	hfx_wait_sandboxed(pid);
 	h = child_of(pid);
-	ok(h > 0 && wait_sandboxed(h) == 0, "second helper running");
+	ok(h > 0 && hfx_wait_sandboxed(h) == 0, "second helper running");
 	if (pid > 0)	/* never kill(-1) */
 		kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
@@ -463,10 +386,8 @@ main(void)
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	snprintf(base, sizeof(base), "/tmp/vfsd-9p.XXXXXX");
 	if (mkdtemp(base) == NULL)
 		return 1;
@@ -478,8 +399,6 @@ main(void)
 	if ((fd = open(cmd, O_CREAT | O_WRONLY, 0644)) >= 0)
 		close(fd);
 	test_running();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
-	if (system(cmd) != 0)
-		tap_diag("cleanup failed");
+	hfx_remove_tree(base);
 	return tap_done();
 }

@@ -31,6 +31,7 @@
 #include "common/frame.h"
 #include "frontend/hclient.h"
 #include "proto/vfsd.pb-c.h"
+#include "tests/unit/helper_fixture.h"
 #include "tests/unit/tap.h"
 
 #define RACE_LOOPS 2000
@@ -38,68 +39,6 @@
 static char base[64], exportdir[128], outside[128];
 static const struct hcred root = { 0, 0, 0, { 0 } };
 static const struct hcred user = { 1000, 1000, 0, { 0 } };
-
-static const char *
-helper_path(void)
-{
-	static char buf[4096];
-	const char *p = getenv("VFSD_HELPER");
-	char *slash;
-	ssize_t n;
-
-	if (p)
-		return p;
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 32);
-	if (n <= 0)
-		return "build/vfsd-helper";
-	buf[n] = '\0';
-	*strrchr(buf, '/') = '\0';
-	slash = strrchr(buf, '/');
-	strcpy(slash, "/vfsd-helper");
-	return buf;
-}
-
-static pid_t
-spawn_helper(const char *model, int *sock)
-{
-	char fdarg[16];
-	int sv[2];
-	pid_t pid;
-
-	if (frame_socketpair(sv) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		fcntl(sv[1], F_SETFD, 0);
-		snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
-		if (!getenv("VFSD_TEST_VERBOSE"))
-			dup2(devnull, 2);
-		execl(helper_path(), "vfsd-helper", "--fd", fdarg, "--export",
-		    exportdir, "--security-model", model, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	*sock = sv[0];
-	return pid;
-}
-
-static int
-reap(pid_t pid)
-{
-	int st, i;
-
-	for (i = 0; i < 300; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-		usleep(10000);
-	}
-	if (pid > 0)	/* never kill(-1) */
-		kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
 
 static void
 xpath(char *out, size_t cap, const char *dir, const char *rel)
@@ -121,29 +60,6 @@ put_file(const char *dir, const char *rel, const char *text, mode_t mode)
 	close(fd);
 }
 
-/* The outside tree holds exactly "secret" with its text. */
-static int
-outside_untouched(void)
-{
-	char p[256], buf[32];
-	int fd, n, count = 0;
-	FILE *f;
-
-	xpath(p, sizeof(p), outside, "secret");
-	fd = open(p, O_RDONLY);
-	n = fd < 0 ? -1 : (int)read(fd, buf, sizeof(buf));
-	if (fd >= 0)
-		close(fd);
-	if (n != 7 || memcmp(buf, "secret\n", 7) != 0)
-		return 0;
-	snprintf(p, sizeof(p), "ls -A %s | wc -l", outside);
-	if ((f = popen(p, "r")) == NULL || fscanf(f, "%d", &count) != 1)
-		count = -1;
-	if (f)
-		pclose(f);
-	return count == 1;
-}
-
 struct session {
 	pid_t pid;
 	int sock;
@@ -157,7 +73,7 @@ session_open(struct session *s, const char *model)
 	struct hinfo info;
 	struct hattr a;
 
-	s->pid = spawn_helper(model, &s->sock);
+	s->pid = hfx_spawn_helper(exportdir, model, &s->sock);
 	if (hclient_start(s->sock, &s->hc, &info) < 0)
 		return -1;
 	return helper_attach(s->hc, &root, "", &s->root, &a);
@@ -166,9 +82,11 @@ session_open(struct session *s, const char *model)
 static int
 session_close(struct session *s)
 {
+	int st;
+
 	hclient_stop(s->hc);
 	close(s->sock);
-	return reap(s->pid);
+	return hfx_exited(s->pid, 3000, &st) ? st : -1;
 }
 
 /* Walk names from the root: 1 and the handle if every name walked. */
@@ -257,7 +175,7 @@ test_swap_race(const char *model)
 	    RACE_LOOPS);
 	ok(refused > 0, "%s: the swap really raced the walks (%d refused)",
 	    model, refused);
-	ok(outside_untouched(), "%s: nothing planted outside by %d creates",
+	ok(hfx_outside_untouched(outside), "%s: nothing planted outside by %d creates",
 	    model, RACE_LOOPS);
 	ok(session_close(&s) == 0, "%s: helper survived the race", model);
 }
@@ -320,7 +238,7 @@ test_links(const char *model)
 		}
 		helper_release(s.hc, &dirh, 1);
 	}
-	ok(outside_untouched(), "%s: outside untouched after link attacks",
+	ok(hfx_outside_untouched(outside), "%s: outside untouched after link attacks",
 	    model);
 	session_close(&s);
 	xpath(p, sizeof(p), exportdir, "gmagic");
@@ -354,7 +272,9 @@ test_mapped_objects(void)
 	struct session s;
 	struct hsetattr sa = { .valid = 0x001, .mode = 06755 };
 	struct hattr a;
-	struct stat st;
+	/* Zeroed: an ok() below may read st for its message before the stat
+	 * in its condition runs (argument order is unspecified). */
+	struct stat st = { 0 };
 	uint64_t h;
 	size_t i;
 	int fd, r;
@@ -391,7 +311,7 @@ test_mapped_objects(void)
 	    host_stat("sgid", &st) == 0 && (st.st_mode & 07000) == 0,
 	    "mapped: setgid directory is not setgid on the host (%o)",
 	    st.st_mode);
-	ok(outside_untouched(), "mapped: outside untouched");
+	ok(hfx_outside_untouched(outside), "mapped: outside untouched");
 	session_close(&s);
 }
 
@@ -418,7 +338,9 @@ test_passthrough_user(void)
 	struct session s;
 	struct hsetattr sa = { .valid = 0x001, .mode = 02755 };
 	struct hattr a;
-	struct stat st;
+	/* Zeroed: an ok() below may read st for its message before the stat
+	 * in its condition runs (argument order is unspecified). */
+	struct stat st = { 0 };
 	char p[256];
 	uint64_t h, sub;
 	int fd, r;
@@ -468,7 +390,7 @@ test_passthrough_user(void)
 		    st.st_mode);
 	} else
 		ok(0, "passthrough: open killpriv for write as uid 1000");
-	ok(outside_untouched(), "passthrough: outside untouched");
+	ok(hfx_outside_untouched(outside), "passthrough: outside untouched");
 	session_close(&s);
 }
 
@@ -504,7 +426,7 @@ raw_session(int *sock)
 {
 	Vfsd__Request req = VFSD__REQUEST__INIT;
 	Vfsd__HelloReq hello = VFSD__HELLO_REQ__INIT;
-	pid_t pid = spawn_helper("mapped-xattr", sock);
+	pid_t pid = hfx_spawn_helper(exportdir, "mapped-xattr", sock);
 
 	hello.version = 1;
 	req.id = 1;
@@ -613,8 +535,8 @@ test_lengths(void)
 	r = raw_call(sock, &req);
 	ok(r == -1, "lengths: 33 groups end the helper (%d)", r);
 	close(sock);
-	ok(reap(pid) != -1, "lengths: helper gone, not hung");
-	ok(outside_untouched(), "lengths: outside untouched");
+	ok(hfx_exited(pid, 3000, NULL), "lengths: helper gone, not hung");
+	ok(hfx_outside_untouched(outside), "lengths: outside untouched");
 }
 
 static void
@@ -655,13 +577,9 @@ make_tree(void)
 int
 main(void)
 {
-	char cmd[128];
-
 	signal(SIGPIPE, SIG_IGN);
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root\n");
+	if (!tap_need_root())
 		return 0;
-	}
 	make_tree();
 	test_swap_race("passthrough");
 	test_swap_race("mapped-xattr");
@@ -670,8 +588,6 @@ main(void)
 	test_mapped_objects();
 	test_passthrough_user();
 	test_lengths();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
-	if (system(cmd) != 0)
-		tap_diag("cleanup failed");
+	hfx_remove_tree(base);
 	return tap_done();
 }
