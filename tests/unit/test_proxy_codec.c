@@ -19,6 +19,25 @@ static uint8_t buf[PROXY_BUF_SIZE + 64];
 #define MEM_EQ(got, glen, want, ...) \
 	ok(tap_mem_eq(got, glen, want, sizeof(want)), __VA_ARGS__)
 
+/* A stat as the captured exchanges of §6 report it: both golden objects
+ * sit on device 0xfe00 with 4096-byte blocks and the same times. */
+static void
+golden_st(struct stat *st, ino_t ino, nlink_t nlink, mode_t mode, off_t size)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = 0xfe00;
+	st->st_ino = ino;
+	st->st_nlink = nlink;
+	st->st_mode = mode;
+	st->st_size = size;
+	st->st_blksize = 4096;
+	st->st_blocks = 8;
+	st->st_atim.tv_sec = st->st_mtim.tv_sec = 1672628645;
+	st->st_atim.tv_nsec = st->st_mtim.tv_nsec = 123456789;
+	st->st_ctim.tv_sec = 1795301761;
+	st->st_ctim.tv_nsec = 199851371;
+}
+
 static void
 golden_stat_root(void)
 {
@@ -53,18 +72,7 @@ golden_stat_root(void)
 	n = proxy_encode_req(&rq2, buf, sizeof(buf));
 	MEM_EQ(buf, (size_t)n, req, "6.1 request encodes byte for byte");
 
-	memset(&st, 0, sizeof(st));
-	st.st_dev = 0xfe00;
-	st.st_ino = 0xaa071b;
-	st.st_nlink = 3;
-	st.st_mode = 040755;
-	st.st_size = 4096;
-	st.st_blksize = 4096;
-	st.st_blocks = 8;
-	st.st_atim.tv_sec = st.st_mtim.tv_sec = 1672628645;
-	st.st_atim.tv_nsec = st.st_mtim.tv_nsec = 123456789;
-	st.st_ctim.tv_sec = 1795301761;
-	st.st_ctim.tv_nsec = 199851371;
+	golden_st(&st, 0xaa071b, 3, 040755, 4096);
 	n = (int)proxy_encode_stat(buf, &st);
 	is_int(n, 124, "stat reply is 8 + 116 bytes");
 	MEM_EQ(buf, (size_t)n, rep, "6.1 stat reply byte for byte");
@@ -101,18 +109,7 @@ golden_stat_file(void)
 	is_int(proxy_decode_req(PROXY_T_LSTAT, req + 8, 10, &rq), 0,
 	    "6.2 decodes");
 	ok(strcmp(rq.path, "//file1") == 0, "6.2 path \"//file1\"");
-	memset(&st, 0, sizeof(st));
-	st.st_dev = 0xfe00;
-	st.st_ino = 0xaa07ed;
-	st.st_nlink = 1;
-	st.st_mode = 0100644;
-	st.st_size = 6;
-	st.st_blksize = 4096;
-	st.st_blocks = 8;
-	st.st_atim.tv_sec = st.st_mtim.tv_sec = 1672628645;
-	st.st_atim.tv_nsec = st.st_mtim.tv_nsec = 123456789;
-	st.st_ctim.tv_sec = 1795301761;
-	st.st_ctim.tv_nsec = 199851371;
+	golden_st(&st, 0xaa07ed, 1, 0100644, 6);
 	n = (int)proxy_encode_stat(buf, &st);
 	MEM_EQ(buf, (size_t)n, rep, "6.2 stat reply byte for byte");
 }
