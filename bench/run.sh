@@ -14,6 +14,8 @@
 #                    runs, fewer thread counts, no callgrind, no ganesha)
 #   BENCH_GUEST=1    also the guest-level rows (bench/guest.sh; long)
 #   BENCH_ONLY=guest only the guest-level rows (no host rows)
+#   BENCH_PROXY=0    leave out the QEMU proxy helper table (bench/proxy.sh)
+#   BENCH_RELAY=0    leave out the data-through-the-helper table (relay.sh)
 #   BENCH_REPS=N     repetitions (default 3; medians with min/max)
 #   BENCH_SERVERS    default "vfsd diod ganesha"
 #   BENCH_CALLGRIND=0/1  instructions per op (default 1, 0 when quick)
@@ -175,6 +177,22 @@ main() {
 	# the guest rows again, as ratios to QEMU local, with their targets
 	grep -q '^guest-' "$OUT/results.csv" && awk -F, \
 	    -f "$here/guest/table.awk" "$OUT/results.csv" | tee -a "$OUT/table.txt"
+	# Two tables of their own, measured in this run too: vfsd's helper
+	# against QEMU's virtfs-proxy-helper (issue 3), and file data through
+	# the helper against the frontend's descriptor (issue 6's alternative).
+	if [ "${BENCH_ONLY:-}" != guest ]; then
+		if [ "${BENCH_PROXY:-1}" = 1 ]; then
+			echo "bench: proxy helpers" >&2
+			echo "# proxy helper round trips (bench/proxy.sh)"
+			if [ "$QUICK" = 1 ]; then sh "$here/proxy.sh" 300 3
+			else sh "$here/proxy.sh"; fi
+		fi | tee -a "$OUT/table.txt"
+		if [ "${BENCH_RELAY:-1}" = 1 ]; then
+			echo "bench: relay" >&2
+			if [ "$QUICK" = 1 ]; then RELAY_DIR=$W sh "$here/relay.sh" 32 3
+			else RELAY_DIR=$W sh "$here/relay.sh"; fi
+		fi | tee -a "$OUT/table.txt"
+	fi
 	{
 		echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) cpus," \
 		    "quick=$QUICK reps=$REPS secs=$SECS," \

@@ -60,6 +60,16 @@ grep -q '^errors: 0$' "$out/stdout"
 t $? "no errors reported"
 grep -q '^targets:' "$out/stdout"
 t $? "targets section printed"
+# The proxy helper table (vfsd's helper against QEMU's, same run) and the
+# relay table come with make bench too.
+for op in lstat open+close create+unlink readlink getxattr statfs; do
+	awk -v op="$op" '$1 == op && $2 + 0 > 0 && $3 + 0 > 0 && $4 ~ /x$/ \
+	    { f = 1 } END { exit !f }' "$out/table.txt"
+	t $? "proxy table row $op has both helpers' figures"
+done
+grep -Eq '^read +4096 +[0-9.]+ +[0-9.]+' "$out/table.txt" &&
+    grep -Eq '^write +1048576 +[0-9.]+ +[0-9.]+' "$out/table.txt"
+t $? "relay table (data through the helper) in table.txt"
 echo "# quick mode took $((e - s)) s (meant to stay under 120 s)"
 if [ "$fails" -gt 0 ]; then
 	sed 's/^/# /' "$out/stdout" | head -60
