@@ -5,6 +5,10 @@
 #   ganesha.sh start STATEDIR EXPORT  prints key=value lines
 #   ganesha.sh stop STATEDIR
 #
+# The NFSv4 export's pseudo path is /export (nfs_path=): a guest mounts it
+# with tests/guest/run.sh --share nfs:NFSPORT:/export (bench/guest.sh's
+# nfs-ganesha row); QEMU user networking reaches 127.0.0.1 from an
+# unprivileged port, which the export allows (no PrivilegedPort).
 # NFSv3 is left out: it must register with rpcbind, and without a
 # portmapper ganesha 4.3 exits ("Cannot register NFS V3 on TCP").  NFSv4
 # needs no portmapper.  The 9P aname is the export path or its Tag; a
