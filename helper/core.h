@@ -177,5 +177,8 @@ int core_removexattr(struct core *c, const struct core_cred *cr, int nodefd,
  * file or directory, low 32 bits; -ENXIO/-ELOOP for anything else, which
  * is never opened.  Used by the proxy codec's T_GETVERSION. */
 int core_getversion(struct core *c, int nodefd, uint64_t *gen);
+/* The same for a path (core_path.c): no node and no open where the file
+ * handle carries the generation. */
+int core_getversion_path(struct core *c, const char *path, uint64_t *gen);
 
 #endif

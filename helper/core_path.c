@@ -4,8 +4,9 @@
  * costs an open and a close per request.  These resolve only the parent
  * (nothing at all for a name in the export root: the root is lent) and
  * reach the last component with a call that never follows it:
- * fstatat(AT_SYMLINK_NOFOLLOW), readlinkat, getxattrat(AT_SYMLINK_NOFOLLOW)
- * or statx(AT_SYMLINK_NOFOLLOW).  The last name is one checked component,
+ * fstatat(AT_SYMLINK_NOFOLLOW), readlinkat, getxattrat(AT_SYMLINK_NOFOLLOW),
+ * statx(AT_SYMLINK_NOFOLLOW) or name_to_handle_at (without
+ * AT_SYMLINK_FOLLOW).  The last name is one checked component,
  * so nothing is resolved outside the export, no symlink is followed and
  * nothing is opened.
  *
@@ -96,6 +97,41 @@ core_lstat_path(struct core *c, const char *path, struct core_attr *attr)
 	/* No node: neither the record (not mapped) nor the generation (not
 	 * asked for) needs one. */
 	return r < 0 ? r : core_fill_attr_fd(c, -1, -1, &st, 0, attr);
+}
+
+/* T_GETVERSION by path: the type from fstatat, the generation from the
+ * name's file handle.  Should the name be swapped between the two calls,
+ * the handle's inode number differs from the stat's and the node form
+ * answers instead; neither call opens anything. */
+int
+core_getversion_path(struct core *c, const char *path, uint64_t *gen)
+{
+	struct parent p;
+	struct stat st;
+	int r, fd;
+
+	if ((r = parent_of(c, path, &p)) < 0)
+		return r;
+	if (r == 0) {
+		r = fstatat(p.dirfd, p.last, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
+		    0 : -errno;
+		if (r == 0 && S_ISLNK(st.st_mode))
+			r = -ELOOP;
+		else if (r == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISDIR(st.st_mode))
+			r = -ENXIO;
+		else if (r == 0 && core_gen_from_handle(p.dirfd, p.last, 0,
+		    &st, gen) != 0)
+			r = PATH_FALLBACK;
+		core_unlend(c, p.dirfd);
+		if (r != PATH_FALLBACK)
+			return r;
+	}
+	if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_getversion(c, fd, gen);
+	core_close(fd);
+	return r;
 }
 
 int

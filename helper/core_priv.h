@@ -57,6 +57,9 @@ void cred_leave(struct cred_saved *s);
 
 /* core_node.c */
 int core_stat(int fd, struct stat *st);
+/* core_proxyext.c */
+int core_gen_from_handle(int dirfd, const char *name, int flags,
+    const struct stat *st, uint64_t *gen);
 int core_walk1(struct core *c, int dirfd, const char *name, int *out);
 /* openat2 beneath dirfd, no symlink, no magic link, O_NOFOLLOW|O_CLOEXEC
  * added; -ENOSYS for a multi-component name where openat2 is missing. */

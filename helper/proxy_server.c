@@ -512,13 +512,13 @@ static int
 h_getversion(struct proxy_srv *s, const struct proxy_req *rq)
 {
 	uint64_t gen = 0;
-	int node, r;
+	int r;
 
 	if (!s->getversion_ioctl)
 		return (int)proxy_encode_u64(s->out, 0);
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_getversion(s->c, node, &gen);
+	if (no_path(rq->path))
+		return -ENOENT;
+	r = core_getversion_path(s->c, rq->path, &gen);
 	if (r < 0)
 		return r;
 	return (int)proxy_encode_u64(s->out, gen);

@@ -242,6 +242,7 @@ static const int helper_syscalls[] = {
 	/* the operation core: *at() calls beneath its root descriptor */
 	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(newfstatat),
 	SCMP_SYS(fstat), SCMP_SYS(statx), SCMP_SYS(fstatfs), SCMP_SYS(lseek),
+	SCMP_SYS(name_to_handle_at),	/* T_GETVERSION without an open */
 	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(fcntl), SCMP_SYS(dup),
 	SCMP_SYS(getdents64), SCMP_SYS(mkdirat), SCMP_SYS(mknodat),
 	SCMP_SYS(symlinkat), SCMP_SYS(linkat), SCMP_SYS(unlinkat),

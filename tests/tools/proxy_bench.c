@@ -167,6 +167,15 @@ op_statfs(struct helper *h)
 	call(h);
 }
 
+/* QEMU's 9p server asks this with every Tgetattr of a file or directory
+ * (the st_gen it reports) on ext2/3/4, btrfs, reiserfs and xfs. */
+static void
+op_getversion(struct helper *h)
+{
+	req(PROXY_T_GETVERSION, "//file1", true);
+	call(h);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct helper *);
@@ -177,6 +186,7 @@ static const struct {
 	{ "readlink", op_readlink },
 	{ "getxattr", op_getxattr },
 	{ "statfs", op_statfs },
+	{ "getversion", op_getversion },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

@@ -404,6 +404,95 @@ test_inherit_passthrough(void)
 	fx_done(&f);
 }
 
+/* T_GETVERSION's generation: the same as FS_IOC_GETVERSION on an open
+ * descriptor, for files and directories, whether it comes from the file
+ * handle (ext2/3/4, xfs: no open) or from the ioctl; special files and
+ * symlinks are refused without being opened. */
+static void
+test_getversion(void)
+{
+	struct fx f = { 0 };
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u;
+	char p[256], name[32];
+	int root, node, fd, same = 0, same_path = 0, n = 0, mnt;
+	uint64_t gen;
+	int g;
+	bool ioctl_ok;
+
+	if (fx_open(&f, POLICY_PASSTHROUGH, false) != 0) {
+		ok(0, "getversion: export");
+		return;
+	}
+	core_root(f.c, &root);
+	for (int i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), i % 5 ? "g%d" : "gd%d", i);
+		fx_path(&f, name, p, sizeof(p));
+		if (i % 5)
+			close(open(p, O_WRONLY | O_CREAT, 0644));
+		else
+			mkdir(p, 0755);
+		/* The kernel writes an int through the pointer. */
+		fd = open(p, O_RDONLY);
+		g = 0;
+		ioctl_ok = fd >= 0 && ioctl(fd, FS_IOC_GETVERSION, &g) == 0;
+		close(fd);
+		if (core_lookup(f.c, root, name, &node, NULL) != 0)
+			continue;
+		n++;
+		gen = 0;
+		if (core_getversion(f.c, node, &gen) == 0 ? ioctl_ok &&
+		    gen == (uint32_t)g : !ioctl_ok)
+			same++;
+		gen = 0;
+		if (core_getversion_path(f.c, name, &gen) == 0 ? ioctl_ok &&
+		    gen == (uint32_t)g : !ioctl_ok)
+			same_path++;
+		close(node);
+	}
+	ok(n == 50 && same == 50, "getversion: 40 files and 10 directories "
+	    "match FS_IOC_GETVERSION (%d/%d)", same, n);
+	ok(same_path == 50, "getversion by path: the same 50 (%d)", same_path);
+	fx_path(&f, "gd0/in", p, sizeof(p));
+	close(open(p, O_WRONLY | O_CREAT, 0644));
+	fd = open(p, O_RDONLY);
+	g = 0;
+	ioctl_ok = fd >= 0 && ioctl(fd, FS_IOC_GETVERSION, &g) == 0;
+	close(fd);
+	gen = 0;
+	ok(ioctl_ok && core_getversion_path(f.c, "//gd0//in", &gen) == 0 &&
+	    gen == (uint32_t)g, "getversion by path: a name two levels down");
+	u.fh.handle_bytes = MAX_HANDLE_SZ;
+	fx_path(&f, "g1", p, sizeof(p));
+	if (name_to_handle_at(AT_FDCWD, p, &u.fh, &mnt, 0) == 0 &&
+	    (u.fh.handle_type == 1 || u.fh.handle_type == 2))
+		tap_diag("getversion: the export's file handles carry the "
+		    "generation (type %d): answered without an open",
+		    u.fh.handle_type);
+	fx_path(&f, "gfifo", p, sizeof(p));
+	mkfifo(p, 0666);
+	ok(core_lookup(f.c, root, "gfifo", &node, NULL) == 0 &&
+	    core_getversion(f.c, node, &gen) == -ENXIO,
+	    "getversion: a FIFO is ENXIO, not opened");
+	close(node);
+	fx_path(&f, "glink", p, sizeof(p));
+	symlink("g1", p);
+	ok(core_lookup(f.c, root, "glink", &node, NULL) == 0 &&
+	    core_getversion(f.c, node, &gen) == -ELOOP,
+	    "getversion: a symlink is ELOOP, not followed");
+	close(node);
+	ok(core_getversion_path(f.c, "gfifo", &gen) == -ENXIO &&
+	    core_getversion_path(f.c, "glink", &gen) == -ELOOP &&
+	    core_getversion_path(f.c, "nothere", &gen) == -ENOENT &&
+	    core_getversion_path(f.c, "glink/x", &gen) != 0,
+	    "getversion by path: FIFO ENXIO, symlink ELOOP, missing ENOENT, "
+	    "no way through a symlink");
+	close(root);
+	fx_done(&f);
+}
+
 int
 main(void)
 {
@@ -416,5 +505,6 @@ main(void)
 	test_multidevs();
 	test_inherit_mapped();
 	test_inherit_passthrough();
+	test_getversion();
 	return tap_done();
 }
