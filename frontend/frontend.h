@@ -172,6 +172,7 @@ struct conn {
 	char peer[64];
 	uint8_t *in;			/* read-ahead of the client's bytes */
 	size_t inpos, inlen;
+	bool notsock;			/* rfd is no socket: no recv() */
 	uint32_t msize;
 	pthread_mutex_t wlock;		/* one reply at a time on the wire */
 	pthread_mutex_t lock;		/* the fields below */
