@@ -17,10 +17,7 @@
  * ctime has the resolution of the kernel's coarse clock, so two changes
  * within one tick could leave it equal.  An answer is therefore trusted
  * only if its ctime is older than the coarse clock read before the
- * question was sent: any change after that gets a later ctime.  An
- * untrusted answer still gives what never changes (qid path, rdev,
- * type); in passthrough the rest comes from fstat and only the
- * generation is left out while ctime holds.
+ * question was sent: any change after that gets a later ctime.
  * mapped-file keeps identity in a separate file whose changes leave the
  * node's ctime alone, so there every Tgetattr goes to the helper. */
 #include <errno.h>
@@ -153,7 +150,7 @@ acache_getattr(struct hnode *n, uint32_t model, uint64_t mask,
 {
 	struct acache c;
 	struct stat st;
-	bool same, unmoved;
+	bool same;
 
 	if (n->pfd < 0 || model == POLICY_MAPPED_FILE)
 		return -EAGAIN;
@@ -163,16 +160,9 @@ acache_getattr(struct hnode *n, uint32_t model, uint64_t mask,
 	if (!c.have || fstat(n->pfd, &st) != 0 ||
 	    (st.st_mode & S_IFMT) != (c.mode & S_IFMT))
 		return -EAGAIN;
-	unmoved = ts_eq(&st.st_ctim, &c.ctime);
-	same = c.fresh && unmoved;
-	/* The generation is left out (no GEN in valid), not asked for,
-	 * when ctime holds but the answer came in the tick of a change:
-	 * then nothing says it moved, only that it could have.  A Linux
-	 * guest asks for GEN in every Tgetattr and, under cache=none, asks
-	 * right after each create, setattr or write in the directory or
-	 * file: one helper round trip per 9P request in a tar extract. */
+	same = c.fresh && ts_eq(&st.st_ctim, &c.ctime);
 	if (!same && (model == POLICY_MAPPED_XATTR ||
-	    (c.has_gen && (mask & P9_GETATTR_GEN) && !unmoved)))
+	    (c.has_gen && (mask & P9_GETATTR_GEN))))
 		return -EAGAIN;
 	a->qid_path = c.qid_path;
 	if (model == POLICY_MAPPED_XATTR) {

@@ -97,23 +97,6 @@ test_passthrough(struct fidtab *t, struct fdbudget *b)
 	ok(acache_getattr(n, POLICY_PASSTHROUGH, P9_GETATTR_BASIC |
 	    P9_GETATTR_GEN, &out) == 0 && out.has_gen && out.gen == 9,
 	    "passthrough: generation from the store while ctime holds");
-	chmod(path, 0606);
-	helper_answer(&in, 0606, 0);
-	acache_asked(&asked);
-	asked.tv_sec = in.ctime_sec;	/* asked in the tick of the change */
-	asked.tv_nsec = in.ctime_nsec;
-	acache_store(n, &in, &asked);
-	lstat(path, &st);
-	ok(acache_getattr(n, POLICY_PASSTHROUGH, P9_GETATTR_BASIC |
-	    P9_GETATTR_GEN, &out) == 0 && !out.has_gen &&
-	    out.mode == st.st_mode && out.qid_path == 4242,
-	    "passthrough: answer from the tick of the change, ctime holds: "
-	    "answered here, generation left out");
-	chmod(path, 0604);
-	ok(acache_getattr(n, POLICY_PASSTHROUGH, P9_GETATTR_BASIC |
-	    P9_GETATTR_GEN, &out) == -EAGAIN || !out.has_gen,
-	    "passthrough: after one more change the generation is never "
-	    "given from the untrusted answer");
 	hnode_put(t, n);
 }
 
