@@ -82,6 +82,9 @@ guest_peer() {
 	esac
 	mo=""
 	[ "$n" = diod ] && mo="aname=$g"
+	# The NFS client caches attributes (close-to-open); the 9p mount
+	# with a metadata cache is cache=loose.  Same server as `vfsd`.
+	[ "$n" = vfsd-cached ] && mo="cache=loose"
 	echo "bench: guest $n ($share)" >&2
 	guest_run "$n" "$share" "$mo"
 	"$here/peers/$s.sh" stop "$W/gst-$n"
@@ -94,6 +97,7 @@ guest_all() {
 	REP=1
 	chmod 711 "$W"	# diod attaches the mount root as nobody
 	guest_peer vfsd vfsd addr
+	guest_peer vfsd-cached vfsd addr
 	guest_peer vfsd-unix vfsd addr LISTEN="unix:$W/gst-vfsd-unix.sock"
 	guest_peer diod diod addr
 	guest_peer qemu-local qemu-local share SECMODEL=mapped-xattr

@@ -4,7 +4,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "helper/core_priv.h"
@@ -13,6 +15,7 @@ static int
 export_fds(struct core *c, const char *path)
 {
 	struct statx sx;
+	struct statfs sfs;
 	struct stat st;
 
 	c->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -33,6 +36,11 @@ export_fds(struct core *c, const char *path)
 	c->rootdev = st.st_dev;
 	c->rootino = st.st_ino;
 	c->blksize = (uint32_t)st.st_blksize;
+	/* Whose file handles are known to carry i_generation as
+	 * FS_IOC_GETVERSION reports it (core_gen_from_handle). */
+	if (fstatfs(c->rootfd, &sfs) == 0)
+		c->gen_handles = sfs.f_type == EXT4_SUPER_MAGIC ||
+		    sfs.f_type == XFS_SUPER_MAGIC;
 	return 0;
 }
 

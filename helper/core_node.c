@@ -333,10 +333,19 @@ fill_extra(struct core *c, int nodefd, int fd, const struct stat *st,
 	bool xmeta = c->opts.model == POLICY_MAPPED_XATTR;
 	bool gen = (want & CORE_ATTR_GEN) &&
 	    !__atomic_load_n(&c->no_getversion, __ATOMIC_RELAXED);
+	uint64_t g64;
 	int r = 0, own = -1;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		return 0;
+	/* The file handle carries the generation on ext2/3/4 and xfs: no
+	 * re-open just for it. */
+	if (gen && nodefd >= 0 && core_gen_from_handle(c, nodefd, "",
+	    AT_EMPTY_PATH, st, &g64) == 0) {
+		a->gen = (uint32_t)g64;
+		a->has_gen = true;
+		gen = false;
+	}
 	if (c->opts.model == POLICY_MAPPED_FILE &&
 	    (r = core_mfile_get(c, nodefd, st, &m)) < 0)
 		return r;

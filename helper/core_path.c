@@ -120,7 +120,7 @@ core_getversion_path(struct core *c, const char *path, uint64_t *gen)
 		else if (r == 0 && !S_ISREG(st.st_mode) &&
 		    !S_ISDIR(st.st_mode))
 			r = -ENXIO;
-		else if (r == 0 && core_gen_from_handle(p.dirfd, p.last, 0,
+		else if (r == 0 && core_gen_from_handle(c, p.dirfd, p.last, 0,
 		    &st, gen) != 0)
 			r = PATH_FALLBACK;
 		core_unlend(c, p.dirfd);

@@ -23,6 +23,7 @@ struct core {
 	pthread_mutex_t qlock;	/* guards qmap */
 	pthread_mutex_t mlock;	/* mapped-file metadata read-modify-write */
 	int no_getversion;	/* set once FS_IOC_GETVERSION is unsupported */
+	bool gen_handles;	/* root fs: ext2/3/4 or xfs, see core_proxyext.c */
 	bool has_xattrat;	/* the kernel has getxattrat & co (6.13) */
 	struct policy_qidmap *qmap;
 };
@@ -58,8 +59,8 @@ void cred_leave(struct cred_saved *s);
 /* core_node.c */
 int core_stat(int fd, struct stat *st);
 /* core_proxyext.c */
-int core_gen_from_handle(int dirfd, const char *name, int flags,
-    const struct stat *st, uint64_t *gen);
+int core_gen_from_handle(struct core *c, int dirfd, const char *name,
+    int flags, const struct stat *st, uint64_t *gen);
 int core_walk1(struct core *c, int dirfd, const char *name, int *out);
 /* openat2 beneath dirfd, no symlink, no magic link, O_NOFOLLOW|O_CLOEXEC
  * added; -ENOSYS for a multi-component name where openat2 is missing. */

@@ -19,8 +19,8 @@
  * ioctl instead.  flags: AT_EMPTY_PATH for a node, 0 (the last name not
  * followed) for one checked name in a directory. */
 int
-core_gen_from_handle(int dirfd, const char *name, int flags,
-    const struct stat *st, uint64_t *gen)
+core_gen_from_handle(struct core *c, int dirfd, const char *name,
+    int flags, const struct stat *st, uint64_t *gen)
 {
 	union {
 		struct file_handle fh;
@@ -29,6 +29,11 @@ core_gen_from_handle(int dirfd, const char *name, int flags,
 	uint32_t ino, g;
 	int mnt;
 
+	/* Other file systems lay their handles out otherwise (tmpfs puts
+	 * the generation first), and on other devices under the export the
+	 * file system is not known. */
+	if (!c->gen_handles || st->st_dev != c->rootdev)
+		return -EOPNOTSUPP;
 	u.fh.handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(dirfd, name, &u.fh, &mnt, flags) != 0)
 		return -EOPNOTSUPP;
@@ -62,7 +67,7 @@ core_getversion(struct core *c, int nodefd, uint64_t *gen)
 		return -ELOOP;
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		return -ENXIO;
-	if (core_gen_from_handle(nodefd, "", AT_EMPTY_PATH, &st, gen) == 0)
+	if (core_gen_from_handle(c, nodefd, "", AT_EMPTY_PATH, &st, gen) == 0)
 		return 0;
 	if ((r = core_reopen_st(c, nodefd, &st, O_RDONLY | O_NONBLOCK |
 	    O_CLOEXEC, &fd)) < 0)

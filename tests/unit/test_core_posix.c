@@ -417,7 +417,9 @@ test_getversion(void)
 		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 	} u;
 	char p[256], name[32];
-	int root, node, fd, same = 0, same_path = 0, n = 0, mnt;
+	int root, node, fd, same = 0, same_path = 0, same_attr = 0, n = 0;
+	int mnt;
+	struct core_attr ca;
 	uint64_t gen;
 	int g;
 	bool ioctl_ok;
@@ -450,11 +452,17 @@ test_getversion(void)
 		if (core_getversion_path(f.c, name, &gen) == 0 ? ioctl_ok &&
 		    gen == (uint32_t)g : !ioctl_ok)
 			same_path++;
+		if (core_getattr_want(f.c, node, CORE_ATTR_GEN, &ca) == 0 &&
+		    (ioctl_ok ? ca.has_gen && ca.gen == (uint32_t)g :
+		    !ca.has_gen))
+			same_attr++;
 		close(node);
 	}
 	ok(n == 50 && same == 50, "getversion: 40 files and 10 directories "
 	    "match FS_IOC_GETVERSION (%d/%d)", same, n);
 	ok(same_path == 50, "getversion by path: the same 50 (%d)", same_path);
+	ok(same_attr == 50, "getattr's generation: the same 50 (%d)",
+	    same_attr);
 	fx_path(&f, "gd0/in", p, sizeof(p));
 	close(open(p, O_WRONLY | O_CREAT, 0644));
 	fd = open(p, O_RDONLY);
