@@ -44,6 +44,9 @@ static const int frontend_syscalls[] = {
 	SCMP_SYS(getrandom), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(tgkill),	/* abort() */
+	/* A timed wait (the handle releaser's, poll timeouts) stopped by
+	 * SIGSTOP resumes through restart_syscall after SIGCONT. */
+	SCMP_SYS(restart_syscall),
 	/* connections it holds or accepts: no socket, connect, bind */
 	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(read), SCMP_SYS(write),
 	SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(recvmsg),

@@ -233,6 +233,9 @@ static const int helper_syscalls[] = {
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(tgkill),	/* abort() when credentials cannot be restored */
+	/* A timed wait stopped by SIGSTOP (a debugger, a job-control stop)
+	 * resumes through restart_syscall; without it, SIGCONT would kill. */
+	SCMP_SYS(restart_syscall),
 	/* the frontend's (or QEMU's) socket */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom), SCMP_SYS(sendto),

@@ -66,6 +66,48 @@ if [ "$(id -u)" = 0 ]; then
 	tap $? "frontend has no capabilities"
 fi
 
+# Stopped and continued (a debugger, job control) while waiting with a
+# timeout: the wait resumes through restart_syscall, which both filters
+# must allow, and the pair keeps serving.
+helper=$(pgrep -P "$p1" | head -1)
+: >"$tmp/exp/stopfile"
+timeout 20 python3 - "$tmp/sock" "$p1" "$helper" >"$tmp/stop.out" 2>&1 <<'PY'
+import os, signal, socket, struct, subprocess, sys, time
+a = socket.socket(socket.AF_UNIX)
+a.connect(sys.argv[1])
+pids = [int(p) for p in sys.argv[2:] if p]
+def rpc(body_type, tag, body):
+    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
+    size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
+    return t, a.recv(size - 7, socket.MSG_WAITALL)
+s = lambda x: struct.pack("<H", len(x)) + x
+rpc(100, 0xffff, struct.pack("<I", 65536) + s(b"9P2000.L"))
+t, r = rpc(104, 1, struct.pack("<II", 0, 0xffffffff) + s(b"root") + s(b"") + struct.pack("<I", 0))
+good = t == 105
+for i in range(5):
+    # a walked and clunked fid leaves a handle for the releaser's timed wait
+    t, r = rpc(110, 2, struct.pack("<IIH", 0, 1, 1) + s(b"stopfile"))
+    t2, r = rpc(120, 3, struct.pack("<I", 1))
+    good = good and t == 111 and t2 == 121
+    for p in pids:
+        os.kill(p, signal.SIGSTOP)
+    time.sleep(0.05)
+    for p in pids:
+        os.kill(p, signal.SIGCONT)
+    # and a debugger attaching to every thread and leaving again
+    if i % 2 == 0:
+        t, r = rpc(110, 2, struct.pack("<IIH", 0, 1, 1) + s(b"stopfile"))
+        rpc(120, 3, struct.pack("<I", 1))
+        subprocess.run(["timeout", "0.3", "strace", "-f", "-o", "/dev/null",
+                        "-p", str(pids[0])], stderr=subprocess.DEVNULL)
+    time.sleep(0.1)
+t, r = rpc(24, 4, struct.pack("<IQ", 0, 0x7ff))
+print("served", good and t == 25)
+PY
+grep -q "served True" "$tmp/stop.out" && kill -0 "$p1" 2>/dev/null &&
+    kill -0 "$helper" 2>/dev/null
+tap $? "SIGSTOP/SIGCONT and strace attach in timed waits: both live, still serving"
+
 # The helper dies: every request fails with EIO, nothing hangs, and the
 # frontend says so once in its log.
 helper=$(pgrep -P "$p1" | head -1)
