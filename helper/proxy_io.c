@@ -12,6 +12,21 @@
 
 #include "helper/proxy.h"
 
+/* One read(2) of up to len bytes: how many came, or -errno; EOF is
+ * -ECONNRESET (every caller is inside a message or waiting for one). */
+static ssize_t
+read_some(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == 0 ? -ECONNRESET : n;
+}
+
 int
 proxy_read_full(int fd, void *buf, size_t len)
 {
@@ -19,13 +34,8 @@ proxy_read_full(int fd, void *buf, size_t len)
 	ssize_t n;
 
 	while (len > 0) {
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ECONNRESET;
+		if ((n = read_some(fd, p, len)) < 0)
+			return (int)n;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -158,13 +168,8 @@ reader_take(struct proxy_reader *rd, int sock, uint8_t *dst, size_t len)
 			rd->off = rd->len = 0;
 			if (len >= sizeof(rd->buf))
 				return proxy_read_full(sock, dst, len);
-			n = read(sock, rd->buf, sizeof(rd->buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -errno;
-			if (n == 0)
-				return -ECONNRESET;
+			if ((n = read_some(sock, rd->buf, sizeof(rd->buf))) < 0)
+				return (int)n;
 			rd->len = (size_t)n;
 		}
 		m = rd->len - rd->off < len ? rd->len - rd->off : len;

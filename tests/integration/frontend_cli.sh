@@ -66,22 +66,31 @@ if [ "$(id -u)" = 0 ]; then
 	tap $? "frontend has no capabilities"
 fi
 
-# Stopped and continued (a debugger, job control) while waiting with a
-# timeout: the wait resumes through restart_syscall, which both filters
-# must allow, and the pair keeps serving.
-helper=$(pgrep -P "$p1" | head -1)
-: >"$tmp/exp/stopfile"
-timeout 20 python3 - "$tmp/sock" "$p1" "$helper" >"$tmp/stop.out" 2>&1 <<'PY'
-import os, signal, socket, struct, subprocess, sys, time
+# A 9P client for the python snippets below: connects to argv[1], rpc()
+# sends one message and reads its reply, s() packs a string; the session
+# starts with Tversion 9P2000.L at msize 65536.
+export P9PRELUDE="$tmp/p9prelude.py"
+cat >"$P9PRELUDE" <<'PY'
+import socket, struct, sys
 a = socket.socket(socket.AF_UNIX)
 a.connect(sys.argv[1])
-pids = [int(p) for p in sys.argv[2:] if p]
 def rpc(body_type, tag, body):
     a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
     size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
     return t, a.recv(size - 7, socket.MSG_WAITALL)
 s = lambda x: struct.pack("<H", len(x)) + x
 rpc(100, 0xffff, struct.pack("<I", 65536) + s(b"9P2000.L"))
+PY
+
+# Stopped and continued (a debugger, job control) while waiting with a
+# timeout: the wait resumes through restart_syscall, which both filters
+# must allow, and the pair keeps serving.
+helper=$(pgrep -P "$p1" | head -1)
+: >"$tmp/exp/stopfile"
+timeout 20 python3 - "$tmp/sock" "$p1" "$helper" >"$tmp/stop.out" 2>&1 <<'PY'
+import os, signal, subprocess, time
+exec(open(os.environ["P9PRELUDE"]).read())
+pids = [int(p) for p in sys.argv[2:] if p]
 t, r = rpc(104, 1, struct.pack("<II", 0, 0xffffffff) + s(b"root") + s(b"") + struct.pack("<I", 0))
 good = t == 105
 for i in range(5):
@@ -115,15 +124,8 @@ helper=$(pgrep -P "$p1" | head -1)
 [ -n "$helper" ] && kill "$helper"
 sleep 0.3
 timeout 10 python3 - "$tmp/sock" >"$tmp/eio.out" 2>&1 <<'PY'
-import socket, struct, sys
-a = socket.socket(socket.AF_UNIX)
-a.connect(sys.argv[1])
-def rpc(body_type, tag, body):
-    a.sendall(struct.pack("<IBH", 7 + len(body), body_type, tag) + body)
-    size, t, tg = struct.unpack("<IBH", a.recv(7, socket.MSG_WAITALL))
-    return t, a.recv(size - 7, socket.MSG_WAITALL)
-s = lambda x: struct.pack("<H", len(x)) + x
-rpc(100, 0xffff, struct.pack("<I", 65536) + s(b"9P2000.L"))
+import os
+exec(open(os.environ["P9PRELUDE"]).read())
 for i in range(3):
     t, r = rpc(104, 1 + i, struct.pack("<II", i, 0xffffffff) + s(b"nobody") + s(b"") + struct.pack("<I", 0xffffffff))
     print("attach", t, struct.unpack("<I", r[:4])[0] if t == 7 else -1)
