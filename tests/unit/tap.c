@@ -1,4 +1,5 @@
 /* tap.c - see tap.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,42 @@ tap_mem_eq(const void *got, size_t glen, const void *want, size_t wlen)
 		return 1;
 	hex("got ", got, glen);
 	hex("want", want, wlen);
+	return 0;
+}
+
+int
+tap_read_full(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	ssize_t k;
+
+	while (n > 0) {
+		k = read(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int
+tap_write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	ssize_t k;
+
+	while (n > 0) {
+		k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
 	return 0;
 }
 

@@ -19,6 +19,10 @@ int tap_need_root(void);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Compare two byte strings; on mismatch print both in hex as a diagnostic. */
 int tap_mem_eq(const void *got, size_t glen, const void *want, size_t wlen);
+/* Exactly n bytes from or to fd (EINTR retried): 0, or -1 on an error or
+ * end of file. */
+int tap_read_full(int fd, void *buf, size_t n);
+int tap_write_all(int fd, const void *buf, size_t n);
 
 #define ok(cond, ...) ok_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_int(got, want, ...) \

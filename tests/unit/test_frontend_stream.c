@@ -101,27 +101,13 @@ spawn_vfsd(int pipes)
 static int
 write_all(const uint8_t *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t k = write(wfd, p, n);
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	return tap_write_all(wfd, p, n);
 }
 
 static int
 read_full(uint8_t *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t k = read(rfd, p, n);
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	return tap_read_full(rfd, p, n);
 }
 
 /* Wait up to 10 s for a reply (a lost one fails instead of hanging). */

@@ -89,21 +89,6 @@ send_msg(int sock, const struct p9_fcall *f)
 	return write(sock, buf, (size_t)n) == n ? 0 : -errno;
 }
 
-static int
-read_full(int fd, uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		r = read(fd, p, n);
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* One reply: its type and tag, and the Rlerror code if any. */
 static int
 recv_msg(int sock, uint8_t *type, uint16_t *tag, uint32_t *ecode,
@@ -113,11 +98,11 @@ recv_msg(int sock, uint8_t *type, uint16_t *tag, uint32_t *ecode,
 	struct p9_fcall f;
 	uint32_t size;
 
-	if (read_full(sock, buf, P9_HDRSZ) < 0)
+	if (tap_read_full(sock, buf, P9_HDRSZ) < 0)
 		return -1;
 	size = p9_peek_size(buf);
 	if (size < P9_HDRSZ || size > sizeof(buf) ||
-	    read_full(sock, buf + P9_HDRSZ, size - P9_HDRSZ) < 0)
+	    tap_read_full(sock, buf + P9_HDRSZ, size - P9_HDRSZ) < 0)
 		return -1;
 	memset(&f, 0, sizeof(f));
 	if (p9_decode(buf, size, &f) < 0)
