@@ -64,13 +64,14 @@ kill_privs(struct opctx *o, struct fid *f)
 {
 	struct hsetattr sa = { .valid = P9_SETATTR_MODE };
 	struct hattr a;
+	uint32_t bits;
 	int rc;
 
 	if ((rc = helper_err(o, helper_getattr(o->c->srv->hc, &f->cred,
 	    f->node->h, &a))) < 0)
 		return rc;
-	if (privs_of(&a, &f->cred) != 0) {
-		sa.mode = a.mode & 07777 & ~privs_of(&a, &f->cred);
+	if ((bits = privs_of(&a, &f->cred)) != 0) {
+		sa.mode = a.mode & 07777 & ~bits;
 		if ((rc = helper_err(o, helper_setattr(o->c->srv->hc,
 		    &f->cred, f->node->h, &sa))) < 0)
 			return rc;
@@ -264,7 +265,7 @@ op_write(struct opctx *o)
 		pthread_mutex_unlock(&f->lock);
 	}
 	if (n < 0)
-		;		/* as the kernel: no write if the bits stay */
+		;	/* as the kernel: no write while the bits stay */
 	else if (kind == FID_XATTR_WRITE)
 		n = write_xattr(o, f);
 	else if (fd < 0)

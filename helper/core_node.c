@@ -192,6 +192,19 @@ core_proc_name(struct core *c, int fd, char *buf, size_t cap, int *dirfd)
 	return false;
 }
 
+/* What the helper ever opens: regular files and directories.  Symlinks
+ * are ELOOP, FIFOs, sockets and devices ENXIO, decided from the pinned
+ * inode's type, which never changes, so the check cannot race. */
+int
+core_openable(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return -ENXIO;
+	return 0;
+}
+
 int
 core_reopen_st(struct core *c, int nodefd, const struct stat *st, int flags,
     int *out)
@@ -201,11 +214,8 @@ core_reopen_st(struct core *c, int nodefd, const struct stat *st, int flags,
 	bool own;
 	int dirfd, fd, oflags;
 
-	/* The inode's type never changes, so this check cannot race. */
-	if (S_ISLNK(st->st_mode))
-		return -ELOOP;
-	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
-		return -ENXIO;
+	if ((fd = core_openable(st)) < 0)
+		return fd;
 	if (S_ISDIR(st->st_mode) && (flags & O_ACCMODE) != O_RDONLY)
 		return -EISDIR;
 	own = core_proc_name(c, nodefd, name, sizeof(name), &dirfd);

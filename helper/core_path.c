@@ -114,13 +114,8 @@ core_getversion_path(struct core *c, const char *path, uint64_t *gen)
 		return r;
 	if (r == 0) {
 		r = fstatat(p.dirfd, p.last, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
-		    0 : -errno;
-		if (r == 0 && S_ISLNK(st.st_mode))
-			r = -ELOOP;
-		else if (r == 0 && !S_ISREG(st.st_mode) &&
-		    !S_ISDIR(st.st_mode))
-			r = -ENXIO;
-		else if (r == 0 && core_gen_from_handle(c, p.dirfd, p.last, 0,
+		    core_openable(&st) : -errno;
+		if (r == 0 && core_gen_from_handle(c, p.dirfd, p.last, 0,
 		    &st, gen) != 0)
 			r = PATH_FALLBACK;
 		core_unlend(c, p.dirfd);

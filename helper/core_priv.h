@@ -58,6 +58,7 @@ void cred_leave(struct cred_saved *s);
 
 /* core_node.c */
 int core_stat(int fd, struct stat *st);
+int core_openable(const struct stat *st);
 /* core_proxyext.c */
 int core_gen_from_handle(struct core *c, int dirfd, const char *name,
     int flags, const struct stat *st, uint64_t *gen);

@@ -50,7 +50,7 @@ core_gen_from_handle(struct core *c, int dirfd, const char *name,
 
 /* Only regular files and directories answer (QEMU's 9p server asks for
  * nothing else, and the stock helper would open, and block on, a FIFO);
- * symlinks are ELOOP, other types ENXIO, as core_reopen says.  The file
+ * symlinks are ELOOP, other types ENXIO (core_openable).  The file
  * handle gives the generation without an open; where it cannot, the node
  * is re-opened (O_NONBLOCK, never a special file) for the ioctl.  Only the
  * low 32 bits are the kernel's: the rest is zero, not stack garbage. */
@@ -61,12 +61,8 @@ core_getversion(struct core *c, int nodefd, uint64_t *gen)
 	long g = 0;
 	int fd, r;
 
-	if ((r = core_stat(nodefd, &st)) < 0)
+	if ((r = core_stat(nodefd, &st)) < 0 || (r = core_openable(&st)) < 0)
 		return r;
-	if (S_ISLNK(st.st_mode))
-		return -ELOOP;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return -ENXIO;
 	if (core_gen_from_handle(c, nodefd, "", AT_EMPTY_PATH, &st, gen) == 0)
 		return 0;
 	if ((r = core_reopen_st(c, nodefd, &st, O_RDONLY | O_NONBLOCK |
