@@ -40,6 +40,10 @@ struct core_opts {
 	mode_t fmode;		/* host mode of files in mapped models (0600) */
 	mode_t dmode;		/* host mode of dirs in mapped models (0700) */
 	enum policy_multidevs multidevs;
+	/* Every mount beneath the export refuses device opens (the
+	 * sandbox made it so: sandbox.nodev).  The core checks the root's
+	 * mount and ignores it if that is not so. */
+	bool nodev;
 };
 
 struct core_cred {
@@ -112,6 +116,10 @@ int core_readlink_path(struct core *c, const struct core_cred *cr,
 int core_getxattr_path(struct core *c, const struct core_cred *cr,
     const char *path, const char *name, void *value, size_t cap);
 int core_statfs_path(struct core *c, const char *path, struct statfs *st);
+/* The proxy's T_OPEN: core_resolve then core_open, in fewer steps where
+ * the export is nodev (see core_path.c). */
+int core_open_path(struct core *c, const struct core_cred *cr,
+    const char *path, int oflags, int *openfd);
 
 /* core_lookup.c */
 int core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,

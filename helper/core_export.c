@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@ export_fds(struct core *c, const char *path)
 {
 	struct statx sx;
 	struct statfs sfs;
+	struct statvfs svfs;
 	struct stat st;
 
 	c->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -41,6 +43,11 @@ export_fds(struct core *c, const char *path)
 	if (fstatfs(c->rootfd, &sfs) == 0)
 		c->gen_handles = sfs.f_type == EXT4_SUPER_MAGIC ||
 		    sfs.f_type == XFS_SUPER_MAGIC;
+	/* The caller's word that every mount beneath is nodev, checked
+	 * where it can be: the root's own. */
+	if (c->opts.nodev && (fstatvfs(c->rootfd, &svfs) != 0 ||
+	    !(svfs.f_flag & ST_NODEV)))
+		c->opts.nodev = false;
 	return 0;
 }
 

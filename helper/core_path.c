@@ -15,7 +15,10 @@
  * would need search permission on the parent, which a node does not), a
  * kernel without getxattrat, another mount - they fall back to
  * core_resolve and the node operation, so each answers exactly as that
- * pair would. */
+ * pair would.
+ *
+ * T_OPEN is the one path form that opens; see core_open_path for why
+ * that is safe and when it is used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -232,6 +235,60 @@ core_statfs_path(struct core *c, const char *path, struct statfs *st)
 	if (r < 0)
 		return r;
 	r = core_statfs(c, fd, st);
+	core_close(fd);
+	return r;
+}
+
+/* Open by name: one openat of the name and one fstat of what was opened,
+ * where the node form pins the inode with O_PATH, fstats it and re-opens
+ * it through /proc/self/fd (four calls, three of them path lookups).
+ * What the name may turn out to be, and what happens:
+ *  - a regular file or directory: opened and kept;
+ *  - a device node: the open fails before any driver sees it, because
+ *    every mount beneath the export is nodev in the helper's namespace
+ *    (c->opts.nodev, required here);
+ *  - a FIFO: O_NONBLOCK makes the open return at once (for writing
+ *    without a reader it fails with ENXIO), the fstat sees the type and
+ *    the descriptor is closed unused, never handed out;
+ *  - a symlink: O_NOFOLLOW fails it; a socket: open(2) fails it.
+ * Every failure, and every type not kept, is answered by the node form,
+ * so errors are exactly the node form's (ENXIO, not nodev's EACCES).
+ * So nothing blocks, no device is opened and no other type is handed
+ * out; what the node form avoids in addition is a FIFO being opened
+ * non-blocking for one fstat's time, which could show a host process
+ * using that FIFO an extra reader or writer coming and going.
+ * Mapped models (the guest's type lives in metadata) and requests that
+ * switch to a guest identity (they would need search permission on the
+ * parent) always take the node form. */
+int
+core_open_path(struct core *c, const struct core_cred *cr, const char *path,
+    int oflags, int *openfd)
+{
+	struct parent p;
+	struct stat st;
+	int r, flags, fd;
+
+	if ((r = policy_host_open_flags(oflags, c->opts.readonly, &flags)) < 0)
+		return r;
+	if (!c->opts.nodev || CORE_IS_MAPPED(c) || cred_may_switch(c, cr) ||
+	    (r = parent_of(c, path, &p)) == PATH_FALLBACK)
+		goto node_form;
+	if (r < 0)
+		return r;
+	fd = openat(p.dirfd, p.last, (flags & ~(O_CREAT | O_EXCL)) |
+	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	core_unlend(c, p.dirfd);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && core_openable(&st) == 0) {
+			*openfd = fd;
+			return 0;
+		}
+		core_close(fd);
+	}
+node_form:
+	if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_open(c, cr, fd, oflags, openfd);
 	core_close(fd);
 	return r;
 }

@@ -158,6 +158,7 @@ main(int argc, char **argv)
 		    "seccomp filter (profiling and debugging only)");
 	else
 		sandbox_prepare(&sb, a.export);
+	a.opts.nodev = sb.nodev;
 	if ((r = core_open_export(a.export, &a.opts, &core)) < 0)
 		fatalx("cannot export %s: %s", a.export, strerror(-r));
 	if ((r = pb_server_new(core, a.fd, a.workers, &srv)) < 0)

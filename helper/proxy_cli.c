@@ -259,9 +259,10 @@ daemonize(const char *log_file)
 }
 
 static int
-open_export(const struct proxy_cli *o, struct core **c)
+open_export(const struct proxy_cli *o, bool nodev, struct core **c)
 {
 	struct core_opts co = {
+		.nodev = nodev,
 		.model = POLICY_PASSTHROUGH,
 		.readonly = o->readonly,
 		.fmode = 0600,
@@ -326,7 +327,7 @@ proxy_cli_main(int argc, char **argv)
 		sb.ns_step = "daemon mode";
 		sb.ns_err = -EOPNOTSUPP;
 	}
-	if (o.path == NULL || open_export(&o, &c) < 0)
+	if (o.path == NULL || open_export(&o, sb.nodev, &c) < 0)
 		return 1;
 	if (o.sock_path != NULL &&
 	    (lsock = listen_socket(o.sock_path, (uid_t)o.uid, (gid_t)o.gid)) < 0) {

@@ -148,11 +148,11 @@ attr_to_stat(const struct core_attr *a, struct stat *st)
 static int
 h_open(struct proxy_srv *s, const struct proxy_req *rq)
 {
-	int node, fd = -1, r;
+	int fd = -1, r;
 
-	r = resolve(s, rq->path, &node);
-	if (r == 0)
-		r = core_open(s->c, AS_SERVER, node, rq->flags, &fd);
+	if (no_path(rq->path))
+		return -ENOENT;
+	r = core_open_path(s->c, AS_SERVER, rq->path, rq->flags, &fd);
 	return r < 0 ? r : fd;
 }
 

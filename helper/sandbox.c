@@ -8,7 +8,11 @@
  *
  *  1. sandbox_prepare(), before the core opens the export:
  *     a private mount namespace, "/" made rprivate, the export bind-mounted
- *     onto itself (pivot_root wants a mount point).  The core then opens
+ *     onto itself (pivot_root wants a mount point) and, in this namespace,
+ *     made nodev with everything mounted beneath it: the helper never
+ *     opens a device (a guest opens device nodes in its own kernel), so
+ *     no device node made by a guest or the host can ever be opened by
+ *     it, whatever a bug or a race asks.  The core then opens
  *     its root and /proc/self/fd *inside this namespace*, so both belong
  *     to mounts that step 2 keeps (the root) or detaches (proc).
  *  2. sandbox_pivot(): pivot_root into the export and detach the old root.
@@ -86,6 +90,24 @@ ns_fail(struct sandbox *sb, const char *step)
 	return sb->ns_err;
 }
 
+/* Every mount from the export down refuses to open device nodes (the
+ * kernel answers EACCES before any driver sees the open).  Recursive,
+ * so it holds for file systems mounted inside the export; mounts made
+ * later on the host do not reach our private namespace.  Best effort
+ * (mount_setattr is Linux 5.12+): sb->nodev says whether it held, and
+ * only then may the core open a name without pinning its inode first
+ * (core_open_path). */
+static void
+set_nodev(struct sandbox *sb, const char *export)
+{
+	struct mount_attr ma = { .attr_set = MOUNT_ATTR_NODEV };
+
+	sb->nodev = mount_setattr(AT_FDCWD, export, AT_RECURSIVE, &ma,
+	    sizeof(ma)) == 0;
+	if (!sb->nodev)
+		sb->nodev_err = -errno;
+}
+
 int
 sandbox_prepare(struct sandbox *sb, const char *export)
 {
@@ -117,6 +139,7 @@ sandbox_prepare(struct sandbox *sb, const char *export)
 		return ns_fail(sb, "open the export");
 	sb->dev = st.st_dev;
 	sb->ino = st.st_ino;
+	set_nodev(sb, export);
 	return 0;
 }
 

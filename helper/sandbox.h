@@ -3,7 +3,8 @@
  * Two calls, in this order, around the opening of the export:
  *
  *   sandbox_prepare(&sb, export, model);   private mount namespace, export
- *                                           bind-mounted onto itself
+ *                                           bind-mounted onto itself, nodev
+ *                                           (pass sb.nodev to the core)
  *   core_open_export(export, ...);          root fd + /proc/self/fd fd
  *   sandbox_enter(&sb);                     pivot_root into the export,
  *                                           capabilities, no_new_privs,
@@ -25,6 +26,8 @@ struct sandbox {
 	/* Results, for the caller's log. */
 	bool ns;		/* a private mount namespace was made */
 	bool pivoted;		/* "/" is the export */
+	bool nodev;		/* no device opens beneath the export */
+	int nodev_err;		/* -errno of mount_setattr, or 0 */
 	int ns_err;		/* -errno of the step that failed, or 0 */
 	const char *ns_step;	/* that step, for the log */
 	int ncaps;		/* capabilities kept */

@@ -34,7 +34,8 @@ fx_path(const struct fx *f, const char *rel, char *buf, size_t cap)
 static inline int
 fx_open(struct fx *f, enum policy_model m, bool ro)
 {
-	struct core_opts o = { m, ro, 0600, 0700, POLICY_MULTIDEVS_WARN };
+	struct core_opts o = { .model = m, .readonly = ro, .fmode = 0600,
+	    .dmode = 0700, .multidevs = POLICY_MULTIDEVS_WARN };
 	int fd;
 
 	if (f->top[0] == '\0') {

@@ -206,7 +206,7 @@ test_multidevs(void)
 {
 	static const enum policy_multidevs md[] = { POLICY_MULTIDEVS_WARN,
 	    POLICY_MULTIDEVS_FORBID, POLICY_MULTIDEVS_REMAP };
-	struct core_opts o = { POLICY_PASSTHROUGH, false, 0, 0, 0 };
+	struct core_opts o = { .model = POLICY_PASSTHROUGH };
 	struct fx f = { 0 };
 	struct core_attr a, r;
 	struct stat st;

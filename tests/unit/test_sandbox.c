@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -133,7 +134,7 @@ test_proxy(void)
 
 /* In a child: sandbox a real core, then report what still works as bits. */
 enum { R_LOOKUP = 1, R_READ = 2, R_DOTDOT = 4, R_XATTR = 8, R_NOHOST = 16,
-	R_PIVOT = 32, R_BENEATH = 64 };
+	R_PIVOT = 32, R_BENEATH = 64, R_NODEV = 128, R_OPENPATH = 256 };
 
 static int probe_core(struct core *c);
 
@@ -147,6 +148,7 @@ core_after_sandbox(enum policy_model m)
 
 	sandbox_init(&sb, m);
 	sandbox_prepare(&sb, exportdir);
+	o.nodev = sb.nodev;
 	if (core_open_export(exportdir, &o, &c) < 0)
 		return 0;
 	if (sandbox_enter(&sb) < 0) {
@@ -188,6 +190,17 @@ probe_core(struct core *c)
 	if (core_lookup(c, rootfd, "link", &node, &a) == 0 &&
 	    core_getxattr(c, NULL, node, "user.k", buf, sizeof(buf)) != -ENOENT)
 		res |= R_XATTR;
+	/* The device node beneath the export cannot be opened even by a
+	 * plain open (nodev), and the core knows it may open by name. */
+	if (open("/null", O_RDONLY) < 0 && errno == EACCES &&
+	    core_options(c)->nodev)
+		res |= R_NODEV;
+	if (core_open_path(c, NULL, "sub/../file", O_RDONLY, &fd) == 0) {
+		if (pread(fd, buf, sizeof(buf), 0) == 7 &&
+		    core_open_path(c, NULL, "null", O_RDONLY, &node) == -ENXIO)
+			res |= R_OPENPATH;
+		close(fd);
+	}
 	if (open("/etc/passwd", O_RDONLY) < 0 && errno == ENOENT &&
 	    open("/proc/self/status", O_RDONLY) < 0)
 		res |= R_NOHOST;
@@ -230,6 +243,10 @@ test_core(enum policy_model m, const char *model)
 	ok(res & R_XATTR, "%s core: xattr of a symlink node", model);
 	ok(res & R_NOHOST, "%s core: host paths (/etc, /proc) are gone",
 	    model);
+	ok(res & R_NODEV, "%s core: a device node in the export cannot be "
+	    "opened (nodev), and the core was told", model);
+	ok(res & R_OPENPATH, "%s core: open by name reads a file, refuses "
+	    "a device", model);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "%s core: child exits normally (status %#x)", model, st);
 }
@@ -256,6 +273,9 @@ make_tree(void)
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/link", exportdir);
 	symlink("file", p);
+	snprintf(p, sizeof(p), "%s/null", exportdir);
+	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) != 0)
+		exit(1);
 }
 
 int
