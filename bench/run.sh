@@ -18,6 +18,7 @@
 #   BENCH_RELAY=0    leave out the data-through-the-helper table (relay.sh)
 #   BENCH_REPS=N     repetitions (default 3; medians with min/max)
 #   BENCH_SERVERS    default "vfsd diod ganesha"
+#   BENCH_GUEST_REPS=N  guest repetitions, round the servers (default 1)
 #   BENCH_CALLGRIND=0/1  instructions per op (default 1, 0 when quick)
 #   BENCH_OUT=DIR    where results go (default bench/results)
 # Output: the table on stdout; BENCH_OUT/results.csv (medians, min, max),
