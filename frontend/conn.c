@@ -8,6 +8,7 @@
  * request never replies after its Rflush. */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -52,6 +53,38 @@ read_some(struct conn *c, uint8_t *buf, size_t n, bool all)
 	}
 }
 
+/* The first bytes of the next request, right after this thread answered
+ * the only one in flight: poll the socket for the connection's window
+ * first (spin.c says why and how the window adapts), then block as
+ * read_some does.  Same results as read_some. */
+static ssize_t
+read_next(struct conn *c, uint8_t *buf, size_t n)
+{
+	struct server *s = c->srv;
+	uint64_t t0 = spin_now_ns(), until = t0 + c->spin_ns;
+	ssize_t k = -1;
+	int err = EAGAIN;
+
+	if (c->spin_ns > 0 && !c->notsock && spin_claim(&s->spinners)) {
+		do {
+			if ((k = recv(c->rfd, buf, n, MSG_DONTWAIT)) >= 0)
+				break;
+			if ((err = errno) != EAGAIN && err != EINTR)
+				break;
+			sched_yield();	/* a client on this CPU goes first */
+		} while (spin_now_ns() < until);
+		spin_release(&s->spinners);
+		if (k < 0 && err == ENOTSOCK)
+			c->notsock = true;
+	}
+	if (k < 0 && err != EAGAIN && err != EINTR && err != ENOTSOCK)
+		return -err;
+	if (k < 0)
+		k = read_some(c, buf, n, false);
+	spin_learn(&c->spin_ns, s->poll_ns, spin_now_ns() - t0);
+	return k;
+}
+
 /* Read exactly n bytes of the stream: 0, 1 at a clean end of stream
  * (nothing read and start set), or -errno.  Small messages come out of
  * a read-ahead buffer, so a burst of them costs one system call; large
@@ -75,8 +108,12 @@ read_in(struct conn *c, uint8_t *dst, size_t n, bool start)
 		if (n - got >= CONN_INBUF)
 			k = read_some(c, dst + got, n - got, true);
 		else {
+			bool next = start && got == 0 && c->spin_armed;
+
 			c->inpos = c->inlen = 0;
-			if ((k = read_some(c, c->in, CONN_INBUF, false)) > 0)
+			c->spin_armed = false;
+			if ((k = next ? read_next(c, c->in, CONN_INBUF) :
+			    read_some(c, c->in, CONN_INBUF, false)) > 0)
 				c->inlen = (size_t)k;
 			k = k > 0 ? 0 : k;
 			if (c->inlen > 0)
@@ -477,9 +514,10 @@ route(struct conn *c, struct req *r)
 	if (r->t.type == P9_TFLUSH)
 		rc = do_flush(c, r);
 	else if ((rc = admit(c, r)) > 0) {
-		if (run_inline(c, r, rc))
+		if (run_inline(c, r, rc)) {
 			dispatch(r, &c->rw);
-		else if (c->rw.rbuf == NULL || !dispatch_local(r, &c->rw))
+			c->spin_armed = true;	/* its reply is out */
+		} else if (c->rw.rbuf == NULL || !dispatch_local(r, &c->rw))
 			pool_submit(&c->pool, r);
 		rc = 0;
 	}

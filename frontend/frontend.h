@@ -168,6 +168,8 @@ struct req {
 
 struct conn {
 	struct server *srv;
+	uint32_t spin_ns;		/* reader's poll window (spin.c) */
+	bool spin_armed;		/* it just replied to the only request */
 	int rfd, wfd;
 	char peer[64];
 	uint8_t *in;			/* read-ahead of the client's bytes */
@@ -203,6 +205,12 @@ struct relq {
 	size_t n, cap;
 };
 
+/* Readers polling for a request right now, and how many may (spin.c). */
+struct spinners {
+	atomic_int n;
+	int max;
+};
+
 struct server {
 	struct hclient *hc;
 	struct relq relq;
@@ -213,6 +221,8 @@ struct server {
 	int max_inflight;
 	size_t max_bigbytes;
 	atomic_bool helper_dead_logged;
+	uint32_t poll_ns;		/* a reader's longest poll, 0: none */
+	struct spinners spinners;
 	struct fdbudget nodefds;
 };
 
@@ -242,6 +252,14 @@ void conn_run(struct conn *c);
 void conn_finish(struct req *r, const uint8_t *reply, size_t len);
 int conn_write(struct conn *c, const uint8_t *buf, size_t len);
 void req_free(struct req *r);
+
+/* spin.c: how long a reader polls for the next request */
+uint64_t spin_now_ns(void);
+/* Adapt a window to a wait of waited_ns for the next request. */
+void spin_learn(uint32_t *win, uint32_t max_ns, uint64_t waited_ns);
+bool spin_claim(struct spinners *s);	/* false: too many polling */
+void spin_release(struct spinners *s);
+void spinners_init(struct spinners *s);
 
 /* pool.c */
 void pool_init(struct pool *p, int max);

@@ -22,7 +22,10 @@
 struct opts {
 	const char *export, *model, *listen, *user, *helper;
 	bool readonly, debug, no_sandbox;
+	long poll_us;		/* -1: the default */
 };
+
+#define POLL_US_MAX 10000
 
 static const char usage_text[] =
 "usage: vfsd --export DIR --security-model MODEL --listen SPEC [options]\n"
@@ -38,6 +41,9 @@ static const char usage_text[] =
 "                         (default nobody)\n"
 "  --helper PATH          privileged helper (default: vfsd-helper next to\n"
 "                         this program)\n"
+"  --poll-us N            how long a connection's reader may poll for the\n"
+"                         next request after a reply before it sleeps\n"
+"                         (0-10000 microseconds, default 100; 0: never)\n"
 "  --debug                log every request\n"
 "  --no-sandbox           profiling and debugging only (valgrind): no\n"
 "                         seccomp in either process, no pivot_root or\n"
@@ -53,6 +59,19 @@ usage(int status, const char *why)
 	exit(status);
 }
 
+static long
+parse_poll_us(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > POLL_US_MAX)
+		usage(2, "--poll-us wants 0 to 10000 microseconds");
+	return v;
+}
+
 static void
 parse(int argc, char **argv, struct opts *o)
 {
@@ -63,6 +82,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "readonly", no_argument, NULL, 'r' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "helper", required_argument, NULL, 'H' },
+		{ "poll-us", required_argument, NULL, 'p' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "no-sandbox", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -72,6 +92,7 @@ parse(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->user = "nobody";
+	o->poll_us = -1;
 	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e': o->export = optarg; break;
@@ -80,6 +101,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'r': o->readonly = true; break;
 		case 'u': o->user = optarg; break;
 		case 'H': o->helper = optarg; break;
+		case 'p': o->poll_us = parse_poll_us(optarg); break;
 		case 'd': o->debug = true; break;
 		case 'N': o->no_sandbox = true; break;
 		case 'h': usage(0, NULL);
@@ -171,6 +193,8 @@ main(int argc, char **argv)
 		fatalx("sandbox: %s", strerror(-rc));
 	server_init(&srv, hc, &info);
 	fdbudget_init(&srv.nodefds, nodefds);
+	if (o.poll_us >= 0)
+		srv.poll_ns = (uint32_t)o.poll_us * 1000;
 	log_info("serving %s (%s%s) on %s", o.export, o.model,
 	    info.readonly ? ", read-only" : "", o.listen);
 	if (lfd < 0) {

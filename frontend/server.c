@@ -15,6 +15,7 @@
 #define MAX_BIGBYTES	(64u << 20)	/* Twrite frames buffered at once */
 #define INITIAL_MSIZE	8192		/* until Tversion says otherwise */
 #define NODEFDS_DEFAULT	4096		/* main.c sizes it by RLIMIT_NOFILE */
+#define POLL_NS_DEFAULT	100000		/* --poll-us; spin.c says why */
 
 #define RELEASE_BATCH	256
 #define RELEASE_DELAY_MS 50	/* let clunks collect */
@@ -112,6 +113,8 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	s->max_inflight = MAX_INFLIGHT;
 	s->max_bigbytes = MAX_BIGBYTES;
 	s->max_workers = MAX_WORKERS;
+	s->poll_ns = POLL_NS_DEFAULT;
+	spinners_init(&s->spinners);
 	fdbudget_init(&s->nodefds, NODEFDS_DEFAULT);
 	pthread_mutex_init(&s->relq.lock, NULL);
 	pthread_condattr_init(&ca);

@@ -1,0 +1,90 @@
+/* spin.c - how long a connection's reader polls for the client's next
+ * request before it goes to sleep.
+ *
+ * Why poll at all: a client with one request in flight (diodload, a
+ * cache=none guest doing one system call at a time) sends its next
+ * request a few tens of microseconds after it read our reply.  A reader
+ * that sleeps in read() in between must be woken for every request, and
+ * when the client runs on the other CPU that wake-up is an interrupt to
+ * a halted CPU; on a virtual machine without guest halt polling (this
+ * build machine) it is the largest single cost of a request: diodload
+ * at one thread ran twice as fast with the reader polling (docs/bench.md,
+ * "one connection").  So after a reply it sent itself the reader polls
+ * the socket for a short window, yielding the CPU between polls so that
+ * a client on the same CPU can run, and only then blocks.
+ *
+ * The window adapts per connection as the kernel's haltpoll governor
+ * does: it starts at 0 (block at once), opens to a quarter of the
+ * maximum once a wait ended within the maximum, doubles when the client
+ * came back after the window ended but within the maximum, halves when
+ * it took longer, and closes again below a quarter, so a client that
+ * pauses between requests costs a few polls, not a spinning CPU.  At
+ * most one reader fewer than there are CPUs polls at a time: polling
+ * never takes the last CPU from the clients, workers and everything
+ * else on the machine, and on one CPU nobody polls. */
+#include <sched.h>
+#include <time.h>
+
+#include "frontend/frontend.h"
+
+uint64_t
+spin_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A reader that polls less often than this is wasting its polls. */
+static uint32_t
+spin_floor(uint32_t max_ns)
+{
+	return max_ns / 4;
+}
+
+void
+spin_learn(uint32_t *win, uint32_t max_ns, uint64_t waited_ns)
+{
+	uint32_t w = *win;
+
+	if (waited_ns <= w)
+		return;			/* the poll caught it: keep the window */
+	if (waited_ns <= max_ns) {	/* just missed: poll longer */
+		w = w < spin_floor(max_ns) ? spin_floor(max_ns) : w * 2;
+		*win = w > max_ns ? max_ns : w;
+		return;
+	}
+	w /= 2;				/* a slow client: poll less */
+	*win = w < spin_floor(max_ns) ? 0 : w;
+}
+
+bool
+spin_claim(struct spinners *s)
+{
+	int n = atomic_load(&s->n);
+
+	while (n < s->max)
+		if (atomic_compare_exchange_weak(&s->n, &n, n + 1))
+			return true;
+	return false;
+}
+
+void
+spin_release(struct spinners *s)
+{
+	atomic_fetch_sub(&s->n, 1);
+}
+
+/* One reader fewer than the CPUs we may run on. */
+void
+spinners_init(struct spinners *s)
+{
+	cpu_set_t set;
+	int ncpu = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		ncpu = CPU_COUNT(&set);
+	atomic_init(&s->n, 0);
+	s->max = ncpu > 1 ? ncpu - 1 : 0;
+}
