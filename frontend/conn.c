@@ -130,6 +130,24 @@ read_in(struct conn *c, uint8_t *dst, size_t n, bool start)
 	return 0;
 }
 
+bool
+conn_wait_writable(struct conn *c)
+{
+	struct pollfd p = { .fd = c->wfd, .events = POLLOUT };
+
+	return poll(&p, 1, WRITE_TIMEOUT_MS) > 0;
+}
+
+/* Peer gone, or not reading for too long: drop later replies and wake
+ * the reader so the connection is torn down rather than holding workers
+ * that every connection shares. */
+void
+conn_break(struct conn *c)
+{
+	c->broken = true;
+	shutdown(c->rfd, SHUT_RDWR);
+}
+
 int
 conn_write(struct conn *c, const uint8_t *buf, size_t len)
 {
@@ -143,16 +161,9 @@ conn_write(struct conn *c, const uint8_t *buf, size_t len)
 		}
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = c->wfd, .events = POLLOUT };
-			if (poll(&p, 1, WRITE_TIMEOUT_MS) > 0)
-				continue;
-		}
-		/* Peer gone, or not reading for too long: drop later replies
-		 * and wake the reader so the connection is torn down rather
-		 * than holding workers that every connection shares. */
-		c->broken = true;
-		shutdown(c->rfd, SHUT_RDWR);
+		if (k < 0 && errno == EAGAIN && conn_wait_writable(c))
+			continue;
+		conn_break(c);
 	}
 	return c->broken ? -EPIPE : 0;
 }
@@ -302,19 +313,21 @@ untag(struct conn *c, struct req *r)
 	return fl;
 }
 
-/* The request is done: send its reply (NULL: none), then answer every
- * Tflush that waited for it (and flushes of those), all under the write
- * lock so that nothing can come between them. */
+/* The request is done: send its reply (emit NULL: none), then answer
+ * every Tflush that waited for it (and flushes of those), all under the
+ * write lock so that nothing can come between them.  emit writes the
+ * whole reply or breaks the connection. */
 void
-conn_finish(struct req *r, const uint8_t *reply, size_t len)
+conn_finish_with(struct req *r, int (*emit)(struct conn *, void *),
+    void *arg)
 {
 	struct conn *c = r->conn;
 	struct req *todo, *done = r, *cur;
 
 	pthread_mutex_lock(&c->wlock);
 	todo = untag(c, r);
-	if (reply)
-		conn_write(c, reply, len);
+	if (emit)
+		emit(c, arg);
 	r->flush_next = NULL;
 	while ((cur = todo) != NULL) {
 		struct req *fl = untag(c, cur);
@@ -339,6 +352,27 @@ conn_finish(struct req *r, const uint8_t *reply, size_t len)
 		req_free(done);
 		done = n;
 	}
+}
+
+struct reply_bytes {
+	const uint8_t *buf;
+	size_t len;
+};
+
+static int
+emit_bytes(struct conn *c, void *arg)
+{
+	struct reply_bytes *b = arg;
+
+	return conn_write(c, b->buf, b->len);
+}
+
+void
+conn_finish(struct req *r, const uint8_t *reply, size_t len)
+{
+	struct reply_bytes b = { reply, len };
+
+	conn_finish_with(r, reply ? emit_bytes : NULL, &b);
 }
 
 /* Wait until no request but the caller's `keep` ones is alive, asking

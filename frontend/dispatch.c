@@ -86,8 +86,9 @@ dispatch(struct req *r, struct worker *w)
 		return;
 	}
 	rc = fn ? fn(&o) : -EOPNOTSUPP;
-	if (rc == OP_PARKED)
-		return;		/* the lock waiter thread will finish it */
+	if (rc == OP_PARKED || rc == OP_SENT)
+		return;		/* the lock waiter thread will finish it,
+				 * or the operation already did */
 	reply(&o, rc);
 }
 

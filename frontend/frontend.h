@@ -91,6 +91,7 @@ struct fid {
 	int fd;			/* open descriptor (Tlopen/Tlcreate) or -1 */
 	uint32_t oflags, iounit;
 	bool killpriv;		/* first write must drop setuid/setgid */
+	bool isreg;		/* fd is a regular file: reads may splice */
 	struct fid_xattr *xa;
 };
 
@@ -136,11 +137,15 @@ struct pool {
 	bool stop;
 };
 
-/* Per-worker buffers: a reply of up to max msize and scratch space. */
+/* Per-worker buffers: a reply of up to max msize and scratch space, and
+ * the pipe large reads are spliced through (splice_read.c). */
 struct worker {
 	uint8_t *rbuf;
 	uint8_t *scratch;
 	size_t cap;
+	int pipe[2];		/* -1 until the first spliced read */
+	size_t pipecap;		/* its size in bytes */
+	size_t pipe_refused;	/* a size F_SETPIPE_SZ refused, or 0 */
 };
 
 /* One 9P request from read to reply. */
@@ -175,6 +180,7 @@ struct conn {
 	uint8_t *in;			/* read-ahead of the client's bytes */
 	size_t inpos, inlen;
 	bool notsock;			/* rfd is no socket: no recv() */
+	bool wsock;			/* wfd is a socket: Rread may splice */
 	uint32_t msize;
 	pthread_mutex_t wlock;		/* one reply at a time on the wire */
 	pthread_mutex_t lock;		/* the fields below */
@@ -239,6 +245,8 @@ struct opctx {
 /* An operation's answer for "the request lives on elsewhere; do not
  * reply now" (a parked blocking lock): outside the range of -errno. */
 #define OP_PARKED (-100000)
+/* ... and for "the operation sent its reply itself" (a spliced Rread). */
+#define OP_SENT (-100001)
 
 /* server.c */
 void server_init(struct server *s, struct hclient *hc,
@@ -250,7 +258,11 @@ int server_conn_spawn(struct server *s, int rfd, int wfd, const char *peer);
 /* conn.c */
 void conn_run(struct conn *c);
 void conn_finish(struct req *r, const uint8_t *reply, size_t len);
+void conn_finish_with(struct req *r, int (*emit)(struct conn *, void *),
+    void *arg);
 int conn_write(struct conn *c, const uint8_t *buf, size_t len);
+bool conn_wait_writable(struct conn *c);
+void conn_break(struct conn *c);
 void req_free(struct req *r);
 
 /* spin.c: how long a reader polls for the next request */
@@ -325,6 +337,11 @@ int op_lcreate(struct opctx *o);
 int op_read(struct opctx *o);
 int op_write(struct opctx *o);
 int op_fsync(struct opctx *o);
+/* splice_read.c: large Rreads from the page cache without a copy */
+void splice_worker_init(struct worker *w);
+void splice_worker_fini(struct worker *w);
+bool splice_conn_ok(int wfd);
+bool splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off);
 /* ops_readdir.c */
 int op_readdir(struct opctx *o);
 /* ops_dir.c */

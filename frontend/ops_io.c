@@ -100,6 +100,7 @@ op_lopen(struct opctx *o)
 		f->fd = fd;
 		f->oflags = o->t->u.tlopen.flags;
 		f->killpriv = needs_killpriv(o, f, f->oflags, &a);
+		f->isreg = S_ISREG(a.mode);
 		f->iounit = iounit_for(o, &a);
 		qid_from_attr(&a, &o->rep.u.ropen.qid);
 		o->rep.u.ropen.iounit = f->iounit;
@@ -145,6 +146,7 @@ op_lcreate(struct opctx *o)
 		f->fd = fd;
 		f->oflags = t->flags;
 		f->killpriv = needs_killpriv(o, f, f->oflags, &a);
+		f->isreg = S_ISREG(a.mode);
 		f->iounit = iounit_for(o, &a);
 		qid_from_attr(&a, &o->rep.u.ropen.qid);
 		f->qtype = o->rep.u.ropen.qid.type;
@@ -156,17 +158,26 @@ op_lcreate(struct opctx *o)
 }
 
 /* The open descriptor of a node fid (-1 if none), and its kind, read
- * together under the fid's lock. */
+ * together under the fid's lock; *isreg (if asked) says it is a regular
+ * file's. */
 static int
-fid_fd(struct fid *f, enum fid_kind *kind)
+fid_fd_reg(struct fid *f, enum fid_kind *kind, bool *isreg)
 {
 	int fd;
 
 	pthread_mutex_lock(&f->lock);
 	*kind = f->kind;
 	fd = f->kind == FID_NODE ? f->fd : -1;
+	if (isreg)
+		*isreg = fd >= 0 && f->isreg;
 	pthread_mutex_unlock(&f->lock);
 	return fd;
+}
+
+static int
+fid_fd(struct fid *f, enum fid_kind *kind)
+{
+	return fid_fd_reg(f, kind, NULL);
 }
 
 /* Txattrwalk handles are read from their buffered value. */
@@ -195,6 +206,7 @@ op_read(struct opctx *o)
 	struct fid *f;
 	ssize_t n;
 	enum fid_kind kind;
+	bool isreg;
 	int rc, fd;
 
 	if (count > op_maxdata(o))
@@ -203,7 +215,12 @@ op_read(struct opctx *o)
 		return -EINVAL;
 	if ((rc = op_fid(o, o->t->u.tread.fid, &f)) < 0)
 		return rc;
-	fd = fid_fd(f, &kind);
+	fd = fid_fd_reg(f, &kind, &isreg);
+	/* The fid's reference keeps fd open while the pipe is filled. */
+	if (isreg && splice_read(o, fd, count, o->t->u.tread.offset)) {
+		fid_put(f);
+		return OP_SENT;
+	}
 	if (kind == FID_XATTR_READ)
 		n = read_xattr(o, f, out, count);
 	else if (fd < 0)

@@ -63,6 +63,8 @@ static const int frontend_syscalls[] = {
 	SCMP_SYS(fdatasync), SCMP_SYS(flock), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fstatfs),
 	SCMP_SYS(ftruncate), SCMP_SYS(fallocate),
+	/* large Rreads: file -> pipe -> socket (pipe2, fcntl above) */
+	SCMP_SYS(splice),
 	/* the helper's end, when it is gone */
 	SCMP_SYS(wait4),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),

@@ -144,6 +144,7 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	c->srv = s;
 	c->rfd = rfd;
 	c->wfd = wfd;
+	c->wsock = splice_conn_ok(wfd);
 	c->msize = INITIAL_MSIZE;
 	c->max_bigbufs = 4;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
@@ -157,6 +158,7 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	c->rw.cap = P9_MSIZE_MAX;
 	c->rw.rbuf = malloc(c->rw.cap);
 	c->rw.scratch = malloc(c->rw.cap);
+	splice_worker_init(&c->rw);
 	if (c->rw.scratch == NULL) {
 		free(c->rw.rbuf);
 		c->rw.rbuf = NULL;
@@ -173,6 +175,7 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	}
 	free(c->freebig);
 	free(c->in);
+	splice_worker_fini(&c->rw);
 	free(c->rw.rbuf);
 	free(c->rw.scratch);
 	pthread_mutex_destroy(&c->wlock);
