@@ -61,18 +61,26 @@ static ssize_t
 read_next(struct conn *c, uint8_t *buf, size_t n)
 {
 	struct server *s = c->srv;
-	uint64_t t0 = spin_now_ns(), until = t0 + c->spin_ns;
+	uint64_t t0 = spin_now_ns(), until = t0 + spin_budget(&c->spin, t0);
+	uint64_t t = t0, back;
 	ssize_t k = -1;
 	int err = EAGAIN;
 
-	if (c->spin_ns > 0 && !c->notsock && spin_claim(&s->spinners)) {
+	if (until > t0 && !c->notsock && !spin_client_here(c->rfd) &&
+	    spin_claim(&s->spinners)) {
 		do {
 			if ((k = recv(c->rfd, buf, n, MSG_DONTWAIT)) >= 0)
 				break;
 			if ((err = errno) != EAGAIN && err != EINTR)
 				break;
 			sched_yield();	/* a client on this CPU goes first */
-		} while (spin_now_ns() < until);
+			back = spin_now_ns();
+			if (back - t > s->poll_ns) {	/* someone else's CPU */
+				spin_backoff(&c->spin, back);
+				break;
+			}
+			t = back;
+		} while (t < until);
 		spin_release(&s->spinners);
 		if (k < 0 && err == ENOTSOCK)
 			c->notsock = true;
@@ -81,7 +89,7 @@ read_next(struct conn *c, uint8_t *buf, size_t n)
 		return -err;
 	if (k < 0)
 		k = read_some(c, buf, n, false);
-	spin_learn(&c->spin_ns, s->poll_ns, spin_now_ns() - t0);
+	spin_learn(&c->spin, s->poll_ns, spin_now_ns() - t0);
 	return k;
 }
 

@@ -171,9 +171,21 @@ struct req {
  * data) is read straight into its request, not copied through here. */
 #define CONN_INBUF 8192
 
+/* A reader's poll window and back-off (spin.c). */
+struct spinwin {
+	uint32_t ns;			/* 0: block at once */
+	uint64_t off_until;		/* no polling before (spin_now_ns) */
+};
+
+/* Readers polling for a request right now, and how many may (spin.c). */
+struct spinners {
+	atomic_int n;
+	int max;
+};
+
 struct conn {
 	struct server *srv;
-	uint32_t spin_ns;		/* reader's poll window (spin.c) */
+	struct spinwin spin;		/* reader's poll window (spin.c) */
 	bool spin_armed;		/* it just replied to the only request */
 	int rfd, wfd;
 	char peer[64];
@@ -209,12 +221,6 @@ struct relq {
 	pthread_cond_t cond;
 	uint64_t *h;
 	size_t n, cap;
-};
-
-/* Readers polling for a request right now, and how many may (spin.c). */
-struct spinners {
-	atomic_int n;
-	int max;
 };
 
 struct server {
@@ -267,8 +273,14 @@ void req_free(struct req *r);
 
 /* spin.c: how long a reader polls for the next request */
 uint64_t spin_now_ns(void);
+/* How long to poll now: the window, or 0 while backing off. */
+uint32_t spin_budget(const struct spinwin *sw, uint64_t now);
 /* Adapt a window to a wait of waited_ns for the next request. */
-void spin_learn(uint32_t *win, uint32_t max_ns, uint64_t waited_ns);
+void spin_learn(struct spinwin *sw, uint32_t max_ns, uint64_t waited_ns);
+/* The client's last bytes came in on this CPU (TCP only; else false). */
+bool spin_client_here(int fd);
+/* The CPU was taken from a polling reader: stop polling for a while. */
+void spin_backoff(struct spinwin *sw, uint64_t now);
 bool spin_claim(struct spinners *s);	/* false: too many polling */
 void spin_release(struct spinners *s);
 void spinners_init(struct spinners *s);

@@ -43,6 +43,7 @@ static const int frontend_syscalls[] = {
 	SCMP_SYS(rt_sigaction), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(getrandom), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(getcpu),	/* sched_getcpu() without rseq (spin.c) */
 	SCMP_SYS(tgkill),	/* abort() */
 	/* A timed wait (the handle releaser's, poll timeouts) stopped by
 	 * SIGSTOP resumes through restart_syscall after SIGCONT. */

@@ -1,6 +1,6 @@
 /* test_spin.c - the reader's poll window (frontend/spin.c): how it opens,
- * grows, shrinks and closes with the client's turnaround, and how many
- * readers may poll at once. */
+ * grows, shrinks and closes with the client's turnaround, the back-off
+ * after the CPU was taken away, and how many readers may poll at once. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -13,30 +13,47 @@
 static void
 window_rules(void)
 {
-	uint32_t w = 0;
+	struct spinwin sw = { 0, 0 };
 
-	spin_learn(&w, MAX, 2 * MAX);
-	is_int(w, 0, "a slow client leaves a closed window closed");
-	spin_learn(&w, MAX, 40000);
-	is_int(w, MAX / 4, "a turnaround within the maximum opens it at a "
+	spin_learn(&sw, MAX, 2 * MAX);
+	is_int(sw.ns, 0, "a slow client leaves a closed window closed");
+	spin_learn(&sw, MAX, 40000);
+	is_int(sw.ns, MAX / 4, "a turnaround within the maximum opens it at a "
 	    "quarter");
-	spin_learn(&w, MAX, 10000);
-	is_int(w, MAX / 4, "a request caught by the poll keeps the window");
-	spin_learn(&w, MAX, 30000);
-	is_int(w, MAX / 2, "just missed: the window doubles");
-	spin_learn(&w, MAX, 90000);
-	is_int(w, MAX, "and doubles again up to the maximum");
-	spin_learn(&w, MAX, MAX);
-	is_int(w, MAX, "never beyond the maximum");
-	spin_learn(&w, MAX, 5 * MAX);
-	is_int(w, MAX / 2, "a wait longer than the maximum halves it");
-	spin_learn(&w, MAX, 5 * MAX);
-	is_int(w, MAX / 4, "twice: a quarter");
-	spin_learn(&w, MAX, 5 * MAX);
-	is_int(w, 0, "below a quarter it closes");
-	w = 0;
-	spin_learn(&w, 0, 1000);
-	is_int(w, 0, "--poll-us 0: never opens");
+	spin_learn(&sw, MAX, 10000);
+	is_int(sw.ns, MAX / 4, "a request caught by the poll keeps the window");
+	spin_learn(&sw, MAX, 30000);
+	is_int(sw.ns, MAX / 2, "just missed: the window doubles");
+	spin_learn(&sw, MAX, 90000);
+	is_int(sw.ns, MAX, "and doubles again up to the maximum");
+	spin_learn(&sw, MAX, MAX);
+	is_int(sw.ns, MAX, "never beyond the maximum");
+	spin_learn(&sw, MAX, 5 * MAX);
+	is_int(sw.ns, MAX / 2, "a wait longer than the maximum halves it");
+	spin_learn(&sw, MAX, 5 * MAX);
+	is_int(sw.ns, MAX / 4, "twice: a quarter");
+	spin_learn(&sw, MAX, 5 * MAX);
+	is_int(sw.ns, 0, "below a quarter it closes");
+	sw.ns = 0;
+	spin_learn(&sw, 0, 1000);
+	is_int(sw.ns, 0, "--poll-us 0: never opens");
+}
+
+static void
+backoff(void)
+{
+	struct spinwin sw = { MAX, 0 };
+	uint64_t now = 5000000000u;
+
+	is_int(spin_budget(&sw, now), MAX, "an open window is the budget");
+	spin_backoff(&sw, now);
+	is_int(spin_budget(&sw, now), 0, "backing off: no polling");
+	spin_learn(&sw, MAX, 10000);
+	ok(sw.ns > 0, "a quick client reopens the window during the back-off");
+	is_int(spin_budget(&sw, now + 99000000u), 0,
+	    "but no polling for 99 ms");
+	is_int(spin_budget(&sw, now + 100000000u), MAX / 4,
+	    "after 100 ms the reopened window applies");
 }
 
 static void
@@ -104,6 +121,7 @@ int
 main(void)
 {
 	window_rules();
+	backoff();
 	claims();
 	claims_threads();
 	return tap_done();
