@@ -137,15 +137,29 @@ struct pool {
 	bool stop;
 };
 
-/* Per-worker buffers: a reply of up to max msize and scratch space, and
- * the pipe large reads are spliced through (splice_read.c). */
+/* Per-worker buffers: a reply of up to max msize and scratch space. */
 struct worker {
 	uint8_t *rbuf;
 	uint8_t *scratch;
 	size_t cap;
-	int pipe[2];		/* -1 until the first spliced read */
-	size_t pipecap;		/* its size in bytes */
-	size_t pipe_refused;	/* a size F_SETPIPE_SZ refused, or 0 */
+};
+
+/* The pipes large reads are spliced through (splice_read.c), shared by
+ * every connection and lent for one read at a time, so that their
+ * number (descriptors, and pipe pages the kernel counts against the
+ * user's pipe-user-pages-soft) stays bounded however many connections
+ * and workers there are. */
+#define SPLICE_PIPES 16
+struct spipe {
+	int rd, wr;		/* -1: not made yet, or dropped */
+	size_t cap;		/* bytes it holds */
+	size_t refused;		/* a size F_SETPIPE_SZ refused, or 0 */
+};
+struct pipepool {
+	pthread_mutex_t lock;
+	struct spipe *free[SPLICE_PIPES];
+	int nfree;
+	struct spipe pipes[SPLICE_PIPES];
 };
 
 /* One 9P request from read to reply. */
@@ -236,6 +250,7 @@ struct server {
 	uint32_t poll_ns;		/* a reader's longest poll, 0: none */
 	struct spinners spinners;
 	struct fdbudget nodefds;
+	struct pipepool pipes;
 };
 
 /* What an operation sees. */
@@ -350,8 +365,7 @@ int op_read(struct opctx *o);
 int op_write(struct opctx *o);
 int op_fsync(struct opctx *o);
 /* splice_read.c: large Rreads from the page cache without a copy */
-void splice_worker_init(struct worker *w);
-void splice_worker_fini(struct worker *w);
+void splice_pool_init(struct pipepool *pp);
 bool splice_conn_ok(int wfd);
 bool splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off);
 /* ops_readdir.c */

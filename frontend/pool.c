@@ -42,7 +42,6 @@ worker_main(void *arg)
 	w.scratch = malloc(w.cap);
 	if (w.rbuf == NULL || w.scratch == NULL)
 		fatalx("worker: out of memory");
-	splice_worker_init(&w);
 	pthread_mutex_lock(&p->lock);
 	while ((r = next_req(p)) != NULL) {
 		pthread_mutex_unlock(&p->lock);
@@ -53,7 +52,6 @@ worker_main(void *arg)
 	p->nthreads--;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
-	splice_worker_fini(&w);
 	free(w.rbuf);
 	free(w.scratch);
 	return NULL;

@@ -116,6 +116,7 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	s->poll_ns = POLL_NS_DEFAULT;
 	spinners_init(&s->spinners);
 	fdbudget_init(&s->nodefds, NODEFDS_DEFAULT);
+	splice_pool_init(&s->pipes);
 	pthread_mutex_init(&s->relq.lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -158,7 +159,6 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	c->rw.cap = P9_MSIZE_MAX;
 	c->rw.rbuf = malloc(c->rw.cap);
 	c->rw.scratch = malloc(c->rw.cap);
-	splice_worker_init(&c->rw);
 	if (c->rw.scratch == NULL) {
 		free(c->rw.rbuf);
 		c->rw.rbuf = NULL;
@@ -175,7 +175,6 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	}
 	free(c->freebig);
 	free(c->in);
-	splice_worker_fini(&c->rw);
 	free(c->rw.rbuf);
 	free(c->rw.scratch);
 	pthread_mutex_destroy(&c->wlock);

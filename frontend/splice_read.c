@@ -2,10 +2,11 @@
  *
  * The plain path copies a read three times: pread into the worker's
  * reply buffer, write into the socket, and the client's recv out of it.
- * Here the file's page-cache pages go into a per-worker pipe by
- * reference (splice file -> pipe), and from the pipe into the socket
- * by reference again (af_unix and TCP keep page references for spliced
- * pages), so the only copy left is the client's.
+ * Here the file's page-cache pages go by reference into a pipe (lent
+ * from a small server-wide pool for the one read: splice file -> pipe),
+ * and from the pipe into the socket by reference again (af_unix and TCP
+ * keep page references for spliced pages), so the only copy left is the
+ * client's.
  *
  * The pipe is filled before the reply is due: that is when the count
  * becomes known, and any failure up to then (a file system without
@@ -37,21 +38,14 @@
 #define RREAD_HDRSZ	(P9_HDRSZ + 4)	/* size type tag count */
 
 void
-splice_worker_init(struct worker *w)
+splice_pool_init(struct pipepool *pp)
 {
-	w->pipe[0] = w->pipe[1] = -1;
-	w->pipecap = 0;
-	w->pipe_refused = 0;
-}
-
-void
-splice_worker_fini(struct worker *w)
-{
-	if (w->pipe[0] >= 0) {
-		close(w->pipe[0]);
-		close(w->pipe[1]);
+	pthread_mutex_init(&pp->lock, NULL);
+	for (int i = 0; i < SPLICE_PIPES; i++) {
+		pp->pipes[i] = (struct spipe){ .rd = -1, .wr = -1 };
+		pp->free[i] = &pp->pipes[i];
 	}
-	splice_worker_init(w);
+	pp->nfree = SPLICE_PIPES;
 }
 
 /* Only a socket takes spliced pages without copying them; a pipe of the
@@ -64,37 +58,67 @@ splice_conn_ok(int wfd)
 	return fstat(wfd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-/* A pipe that can hold `need` bytes, made or grown on first use.  A size
- * the kernel refused (the user's pipe-user-pages-soft is used up, or it
- * exceeds pipe-max-size) is not asked for again by this worker. */
-static bool
-pipe_ready(struct worker *w, size_t need)
+/* A pipe for one read, or NULL when all are lent out: the read then
+ * takes the plain path rather than waiting. */
+static struct spipe *
+pipe_take(struct pipepool *pp)
 {
-	int k;
+	struct spipe *p = NULL;
 
-	if (w->pipe[0] < 0) {
-		if (pipe2(w->pipe, O_CLOEXEC) < 0) {
-			w->pipe[0] = w->pipe[1] = -1;
+	pthread_mutex_lock(&pp->lock);
+	if (pp->nfree > 0)
+		p = pp->free[--pp->nfree];
+	pthread_mutex_unlock(&pp->lock);
+	return p;
+}
+
+/* Give it back; `dirty` (bytes were left in it: the connection broke)
+ * closes it, and it is made afresh next time, since draining a pipe
+ * nobody reads would cost the copy splice saved. */
+static void
+pipe_give(struct pipepool *pp, struct spipe *p, bool dirty)
+{
+	if (dirty) {
+		close(p->rd);
+		close(p->wr);
+		*p = (struct spipe){ .rd = -1, .wr = -1 };
+	}
+	pthread_mutex_lock(&pp->lock);
+	pp->free[pp->nfree++] = p;
+	pthread_mutex_unlock(&pp->lock);
+}
+
+/* Make the pipe, or grow it, to hold `need` bytes.  A size the kernel
+ * refused (the user's pipe-user-pages-soft is used up, or it exceeds
+ * pipe-max-size) is not asked for again with this pipe. */
+static bool
+pipe_ready(struct spipe *p, size_t need)
+{
+	int fd[2], k;
+
+	if (p->rd < 0) {
+		if (pipe2(fd, O_CLOEXEC) < 0)
 			return false;
-		}
-		if ((k = fcntl(w->pipe[1], F_GETPIPE_SZ)) > 0)
-			w->pipecap = (size_t)k;
+		p->rd = fd[0];
+		p->wr = fd[1];
+		if ((k = fcntl(p->wr, F_GETPIPE_SZ)) > 0)
+			p->cap = (size_t)k;
 	}
-	if (w->pipecap >= need)
+	if (p->cap >= need)
 		return true;
-	if (w->pipe_refused != 0 && need >= w->pipe_refused)
+	if (p->refused != 0 && need >= p->refused)
 		return false;
-	if ((k = fcntl(w->pipe[1], F_SETPIPE_SZ, (int)need)) < 0) {
-		w->pipe_refused = need;
+	if ((k = fcntl(p->wr, F_SETPIPE_SZ, (int)need)) < 0) {
+		p->refused = need;
 		return false;
 	}
-	w->pipecap = (size_t)k;
-	return w->pipecap >= need;
+	p->cap = (size_t)k;
+	return p->cap >= need;
 }
 
 /* What the emitter sends under the connection's write lock. */
 struct spliced {
-	struct worker *w;
+	struct spipe *p;
 	uint8_t hdr[RREAD_HDRSZ];
 	size_t inpipe;		/* bytes still in the pipe */
 	const uint8_t *tail;	/* what the pipe had no room for */
@@ -132,7 +156,7 @@ pipe_to_conn(struct conn *c, struct spliced *s)
 	unsigned int more = s->taillen > 0 ? SPLICE_F_MORE : 0;
 
 	while (s->inpipe > 0) {
-		ssize_t k = splice(s->w->pipe[0], NULL, c->wfd, NULL,
+		ssize_t k = splice(s->p->rd, NULL, c->wfd, NULL,
 		    s->inpipe, more);
 		if (k > 0) {
 			s->inpipe -= (size_t)k;
@@ -174,7 +198,7 @@ put_le(uint8_t *p, uint32_t v, int n)
  * -errno when nothing went in.  *full says the pipe ran out of room
  * before count. */
 static ssize_t
-fill_pipe(struct worker *w, int fd, size_t count, loff_t *pos, bool *full)
+fill_pipe(struct spipe *p, int fd, size_t count, loff_t *pos, bool *full)
 {
 	size_t got = 0;
 
@@ -182,7 +206,7 @@ fill_pipe(struct worker *w, int fd, size_t count, loff_t *pos, bool *full)
 	while (got < count) {
 		/* NONBLOCK: a full pipe says EAGAIN instead of waiting
 		 * for a reader that is this very thread. */
-		ssize_t k = splice(fd, pos, w->pipe[1], NULL, count - got,
+		ssize_t k = splice(fd, pos, p->wr, NULL, count - got,
 		    SPLICE_F_NONBLOCK);
 		if (k > 0)
 			got += (size_t)k;
@@ -207,20 +231,23 @@ fill_pipe(struct worker *w, int fd, size_t count, loff_t *pos, bool *full)
 bool
 splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off)
 {
-	struct worker *w = o->w;
-	struct spliced s = { .w = w };
+	struct pipepool *pp = &o->c->srv->pipes;
+	struct spliced s = { 0 };
 	loff_t pos = (loff_t)off;
 	ssize_t got, k = 0;
 	bool full;
 	uint32_t n;
 
-	if (count < SPLICE_MIN || !o->c->wsock || !pipe_ready(w, count))
+	if (count < SPLICE_MIN || !o->c->wsock || (s.p = pipe_take(pp)) == NULL)
 		return false;
-	if ((got = fill_pipe(w, fd, count, &pos, &full)) <= 0)
-		return false;	/* EOF or no splice here: pread says */
+	if (!pipe_ready(s.p, count) ||
+	    (got = fill_pipe(s.p, fd, count, &pos, &full)) <= 0) {
+		pipe_give(pp, s.p, false);	/* empty: EOF or no splice */
+		return false;
+	}
 	s.inpipe = (size_t)got;
 	if (full) {
-		uint8_t *tail = w->rbuf + RREAD_HDRSZ;
+		uint8_t *tail = o->w->rbuf + RREAD_HDRSZ;
 		do {
 			k = pread(fd, tail, count - (size_t)got, pos);
 		} while (k < 0 && errno == EINTR);
@@ -235,7 +262,6 @@ splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off)
 	put_le(s.hdr + 5, o->r->tag, 2);
 	put_le(s.hdr + P9_HDRSZ, n, 4);
 	conn_finish_with(o->r, emit_spliced, &s);
-	if (s.inpipe > 0)	/* the connection broke: start clean */
-		splice_worker_fini(w);
+	pipe_give(pp, s.p, s.inpipe > 0);
 	return true;
 }
