@@ -283,6 +283,46 @@ def test_dir(addr):
         "a big Tread of a directory fid: EISDIR, as before")
 
 
+def sysctl(name):
+    with open("/proc/sys/net/core/" + name) as f:
+        return int(f.read())
+
+
+def test_sndbuf(addr, data):
+    """A unix connection may queue more than the default send buffer:
+    four 1 MiB reads asked at once, none read back for a while, must have
+    put more than 1.2 x net.core.wmem_default on the wire (at the default
+    buffer at most about 1 x fits), then arrive byte-exact."""
+    if not addr.startswith("unix:"):
+        return
+    import fcntl
+    import termios
+    c = Conn(addr)
+    c.attach_open(1, b"sp.bin")
+    for i in range(4):
+        c.tread(10 + i, 1, i * MAXDATA, MAXDATA)
+    queued = 0
+    for _ in range(50):		# up to 5 s for the server to fill it
+        time.sleep(0.1)
+        q = struct.unpack("i", fcntl.ioctl(c.a, termios.FIONREAD,
+                                            b"\0\0\0\0"))[0]
+        if q == queued and q > 0:
+            break
+        queued = q
+    want = int(1.2 * sysctl("wmem_default"))
+    good, seen = True, set()
+    for _ in range(4):		# in any order: four workers answer them
+        t, tag, body = c.frame()
+        i = tag - 10
+        good = good and t == RREAD and 0 <= i < 4 and i not in seen and \
+            body[4:] == data[i * MAXDATA:(i + 1) * MAXDATA]
+        seen.add(i)
+    tap(queued > want and good and not c.bad,
+        "%d bytes of replies queued unread (> %d: a send buffer "
+        "above the default; wmem_max %d), then byte-exact" % (
+            queued, want, sysctl("wmem_max")))
+
+
 def main():
     if sys.argv[1] == "--probe":	# is the server up yet?
         Conn(sys.argv[2]).a.close()
@@ -290,6 +330,7 @@ def main():
     addr, exp, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
     data, before = test_exact(addr, exp, pid)
     test_pipelined(addr, data, pid, before)
+    test_sndbuf(addr, data)
     test_churn(addr, exp)
     test_flush(addr, data)
     test_gone(addr, data)
