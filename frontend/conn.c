@@ -138,12 +138,17 @@ read_in(struct conn *c, uint8_t *dst, size_t n, bool start)
 	return 0;
 }
 
+/* After a write-like call on the connection returned k <= 0: true to
+ * call it again (interrupted, or full and writable again within
+ * WRITE_TIMEOUT_MS), false when the peer is gone or not reading. */
 bool
-conn_wait_writable(struct conn *c)
+conn_retry(struct conn *c, ssize_t k)
 {
 	struct pollfd p = { .fd = c->wfd, .events = POLLOUT };
 
-	return poll(&p, 1, WRITE_TIMEOUT_MS) > 0;
+	if (k < 0 && errno == EINTR)
+		return true;
+	return k < 0 && errno == EAGAIN && poll(&p, 1, WRITE_TIMEOUT_MS) > 0;
 }
 
 /* Peer gone, or not reading for too long: drop later replies and wake
@@ -163,15 +168,10 @@ conn_write(struct conn *c, const uint8_t *buf, size_t len)
 
 	while (put < len && !c->broken) {
 		ssize_t k = write(c->wfd, buf + put, len - put);
-		if (k > 0) {
+		if (k > 0)
 			put += (size_t)k;
-			continue;
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && errno == EAGAIN && conn_wait_writable(c))
-			continue;
-		conn_break(c);
+		else if (!conn_retry(c, k))
+			conn_break(c);
 	}
 	return c->broken ? -EPIPE : 0;
 }

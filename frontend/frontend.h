@@ -282,7 +282,7 @@ void conn_finish(struct req *r, const uint8_t *reply, size_t len);
 void conn_finish_with(struct req *r, int (*emit)(struct conn *, void *),
     void *arg);
 int conn_write(struct conn *c, const uint8_t *buf, size_t len);
-bool conn_wait_writable(struct conn *c);
+bool conn_retry(struct conn *c, ssize_t k);
 void conn_break(struct conn *c);
 void req_free(struct req *r);
 

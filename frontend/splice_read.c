@@ -137,15 +137,10 @@ send_header(struct conn *c, const uint8_t *buf, size_t len)
 	while (put < len) {
 		ssize_t k = send(c->wfd, buf + put, len - put,
 		    MSG_MORE | MSG_NOSIGNAL);
-		if (k > 0) {
+		if (k > 0)
 			put += (size_t)k;
-			continue;
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && errno == EAGAIN && conn_wait_writable(c))
-			continue;
-		return -EPIPE;
+		else if (!conn_retry(c, k))
+			return -EPIPE;
 	}
 	return 0;
 }
@@ -160,15 +155,10 @@ pipe_to_conn(struct conn *c, struct spliced *s)
 	while (s->inpipe > 0) {
 		ssize_t k = splice(s->p->rd, NULL, c->wfd, NULL,
 		    s->inpipe, more);
-		if (k > 0) {
+		if (k > 0)
 			s->inpipe -= (size_t)k;
-			continue;
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && errno == EAGAIN && conn_wait_writable(c))
-			continue;
-		return -EPIPE;
+		else if (!conn_retry(c, k))
+			return -EPIPE;
 	}
 	return 0;
 }
