@@ -66,10 +66,12 @@ function cell(k, s,    n, spread) {
 }
 
 END {
-	# vfsd first, the others in order of appearance.
+	# vfsd first, the peers in order of appearance, the page cache last.
 	no = 0
 	if ("vfsd" in seens) order[++no] = "vfsd"
-	for (i = 1; i <= ns; i++) if (srv[i] != "vfsd") order[++no] = srv[i]
+	for (i = 1; i <= ns; i++)
+		if (srv[i] != "vfsd" && srv[i] != "page-cache") order[++no] = srv[i]
+	if ("page-cache" in seens) order[++no] = "page-cache"	# a reference, last
 
 	print "test,param,metric,server,median,min,max,n" > csv
 	printf "[" > json
