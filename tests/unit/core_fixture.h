@@ -57,6 +57,22 @@ fx_open(struct fx *f, enum policy_model m, bool ro)
 	return core_open_export(f->exp, &o, &f->c);
 }
 
+/* A host file rel beneath the export holding data (a diagnostic if not). */
+static inline void
+fx_put(const struct fx *f, const char *rel, const char *data)
+{
+	char p[256];
+	size_t n = strlen(data);
+	int fd;
+
+	fx_path(f, rel, p, sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, data, n) != (ssize_t)n)
+		tap_diag("write %s", p);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* The marker was not read, written, renamed, linked or deleted, and
  * nothing new appeared beside it. */
 static inline int

@@ -61,13 +61,9 @@ static void
 make_tree(struct fx *f)
 {
 	char p[256], q[300];
-	int fd;
 
+	fx_put(f, "f", "data\n");
 	fx_path(f, "f", p, sizeof(p));
-	fd = open(p, O_WRONLY | O_CREAT, 0644);
-	if (fd >= 0 && write(fd, "data\n", 5) != 5)
-		tap_diag("write %s", p);
-	close(fd);
 	lsetxattr(p, "user.x", "vx", 2, 0);
 	fx_path(f, "d/sub/deep/deeper", p, sizeof(p));
 	snprintf(q, sizeof(q), "mkdir -p '%s'", p);
@@ -392,14 +388,9 @@ check_flags(struct fx *f, const char *m)
 {
 	struct core *ro;
 	struct stat st;
-	char p[256];
 	int fd;
 
-	fx_path(f, "t", p, sizeof(p));
-	fd = open(p, O_WRONLY | O_CREAT, 0644);
-	if (fd < 0 || write(fd, "1234", 4) != 4)
-		tap_diag("write %s", p);
-	close(fd);
+	fx_put(f, "t", "1234");
 	ok(core_open_path(f->c, NULL, "t", O_WRONLY | O_TRUNC, &fd) == 0 &&
 	    fstat(fd, &st) == 0 && st.st_size == 0,
 	    "%s: open by name with O_TRUNC truncates", m);
