@@ -29,7 +29,7 @@ struct helper {
 	char export[96];
 	pid_t pid;
 	int sock;
-	double best[8];
+	double best[16];	/* per row of ops[] */
 };
 
 static struct proxy_req R;
@@ -176,6 +176,34 @@ op_getversion(struct helper *h)
 	call(h);
 }
 
+/* What a guest's tar or cp -p sends after each create: mode, owner and
+ * times, as root of the guest (no identity to switch to). */
+static void
+op_chmod(struct helper *h)
+{
+	req(PROXY_T_CHMOD, "//file1", true);
+	R.mode = 0100644;
+	call(h);
+}
+
+static void
+op_chown(struct helper *h)
+{
+	req(PROXY_T_CHOWN, "//file1", true);
+	R.uid = 0;
+	R.gid = 0;
+	call(h);
+}
+
+static void
+op_utime(struct helper *h)
+{
+	req(PROXY_T_UTIME, "//file1", true);
+	R.times[0] = 1000; R.times[1] = 111;
+	R.times[2] = 2000; R.times[3] = 222;
+	call(h);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct helper *);
@@ -187,8 +215,12 @@ static const struct {
 	{ "getxattr", op_getxattr },
 	{ "statfs", op_statfs },
 	{ "getversion", op_getversion },
+	{ "chmod", op_chmod },
+	{ "chown", op_chown },
+	{ "utime", op_utime },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
+_Static_assert(NOPS <= 16, "struct helper's best[] holds a row per op");
 
 static double
 now_us(void)
