@@ -25,7 +25,7 @@
  * sleeps in the kernel until the payload is complete instead of
  * returning once per segment (a 256 KiB Twrite over QEMU's user network
  * arrived in ~23 pieces).  The descriptors of trans=fd may be pipes
- * (recv fails with ENOTSOCK: plain reads from then on) or non-blocking
+ * (c->notsock, set when the connection is made: plain reads) or non-blocking
  * (EAGAIN, or a short count, waits in poll).  Returns the count, 0 at
  * end, -errno. */
 static ssize_t
@@ -42,10 +42,6 @@ read_some(struct conn *c, uint8_t *buf, size_t n, bool all)
 			return k;
 		if (errno == EINTR)
 			continue;
-		if (errno == ENOTSOCK && all && !c->notsock) {
-			c->notsock = true;
-			continue;
-		}
 		if (errno != EAGAIN)
 			return -errno;
 		struct pollfd p = { .fd = c->rfd, .events = POLLIN };
@@ -82,10 +78,8 @@ read_next(struct conn *c, uint8_t *buf, size_t n)
 			t = back;
 		} while (t < until);
 		spin_release(&s->spinners);
-		if (k < 0 && err == ENOTSOCK)
-			c->notsock = true;
 	}
-	if (k < 0 && err != EAGAIN && err != EINTR && err != ENOTSOCK)
+	if (k < 0 && err != EAGAIN && err != EINTR)
 		return -err;
 	if (k < 0)
 		k = read_some(c, buf, n, false);

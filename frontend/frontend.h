@@ -205,7 +205,7 @@ struct conn {
 	char peer[64];
 	uint8_t *in;			/* read-ahead of the client's bytes */
 	size_t inpos, inlen;
-	bool notsock;			/* rfd is no socket: no recv() */
+	bool notsock;			/* rfd is no socket: no recv(), no poll */
 	bool wsock;			/* wfd is a socket: Rread may splice */
 	uint32_t msize;
 	pthread_mutex_t wlock;		/* one reply at a time on the wire */
@@ -366,7 +366,6 @@ int op_write(struct opctx *o);
 int op_fsync(struct opctx *o);
 /* splice_read.c: large Rreads from the page cache without a copy */
 void splice_pool_init(struct pipepool *pp);
-bool splice_conn_ok(int wfd);
 bool splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off);
 /* ops_readdir.c */
 int op_readdir(struct opctx *o);

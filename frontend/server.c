@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -129,6 +130,17 @@ server_init(struct server *s, struct hclient *hc, const struct hinfo *info)
 	pthread_attr_destroy(&a);
 }
 
+/* trans=fd may hand over pipes: they get read(2) instead of recv(2) and
+ * no polling reader, and only a socket takes spliced pages without a
+ * copy (a pipe would add one).  Decided once per connection. */
+static bool
+is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 void
 server_conn(struct server *s, int rfd, int wfd, const char *peer)
 {
@@ -145,7 +157,8 @@ server_conn(struct server *s, int rfd, int wfd, const char *peer)
 	c->srv = s;
 	c->rfd = rfd;
 	c->wfd = wfd;
-	c->wsock = splice_conn_ok(wfd);
+	c->notsock = !is_socket(rfd);
+	c->wsock = is_socket(wfd);
 	c->msize = INITIAL_MSIZE;
 	c->max_bigbufs = 4;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);

@@ -24,7 +24,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "frontend/frontend.h"
@@ -48,16 +47,6 @@ splice_pool_init(struct pipepool *pp)
 		pp->free[i] = &pp->pipes[i];
 	}
 	pp->nfree = SPLICE_PIPES;
-}
-
-/* Only a socket takes spliced pages without copying them; a pipe of the
- * fd transport would just add a copy, so it keeps the plain path. */
-bool
-splice_conn_ok(int wfd)
-{
-	struct stat st;
-
-	return fstat(wfd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 /* A pipe for one read, or NULL when all are lent out: the read then
