@@ -104,8 +104,6 @@ set_nodev(struct sandbox *sb, const char *export)
 
 	sb->nodev = mount_setattr(AT_FDCWD, export, AT_RECURSIVE, &ma,
 	    sizeof(ma)) == 0;
-	if (!sb->nodev)
-		sb->nodev_err = -errno;
 }
 
 int

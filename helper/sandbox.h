@@ -27,7 +27,6 @@ struct sandbox {
 	bool ns;		/* a private mount namespace was made */
 	bool pivoted;		/* "/" is the export */
 	bool nodev;		/* no device opens beneath the export */
-	int nodev_err;		/* -errno of mount_setattr, or 0 */
 	int ns_err;		/* -errno of the step that failed, or 0 */
 	const char *ns_step;	/* that step, for the log */
 	int ncaps;		/* capabilities kept */
