@@ -120,6 +120,11 @@ int core_statfs_path(struct core *c, const char *path, struct statfs *st);
  * the export is nodev (see core_path.c). */
 int core_open_path(struct core *c, const struct core_cred *cr,
     const char *path, int oflags, int *openfd);
+/* The proxy's T_CHMOD, T_CHOWN, T_UTIME and T_TRUNCATE: core_resolve then
+ * core_setattr, acting on the name where one call can (see
+ * core_setattr.c). */
+int core_setattr_path(struct core *c, const struct core_cred *cr,
+    const char *path, const struct core_setattr *sa);
 
 /* core_lookup.c */
 int core_lookup(struct core *c, int dirfd, const char *name, int *nodefd,

@@ -80,8 +80,10 @@ core_open_export(const char *path, const struct core_opts *opts,
 	c->privileged = geteuid() == 0;
 	pthread_mutex_init(&c->qlock, NULL);
 	pthread_mutex_init(&c->mlock, NULL);
-	if ((r = export_fds(c, path)) == 0)
+	if ((r = export_fds(c, path)) == 0) {
 		c->has_xattrat = core_probe_xattrat(c);
+		c->has_fchmodat2 = core_probe_fchmodat2(c);
+	}
 	if (r < 0 ||
 	    (opts->multidevs == POLICY_MULTIDEVS_REMAP &&
 	    (c->qmap = policy_qidmap_new()) == NULL)) {

@@ -18,7 +18,9 @@
  * pair would.
  *
  * T_OPEN is the one path form that opens; see core_open_path for why
- * that is safe and when it is used. */
+ * that is safe and when it is used.  T_CHMOD, T_CHOWN and T_UTIME change
+ * the name's own inode with fchmodat2, fchownat or utimensat, all with
+ * AT_SYMLINK_NOFOLLOW (core_setattr_path). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -289,6 +291,28 @@ node_form:
 	if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
 		return r;
 	r = core_open(c, cr, fd, oflags, openfd);
+	core_close(fd);
+	return r;
+}
+
+int
+core_setattr_path(struct core *c, const struct core_cred *cr,
+    const char *path, const struct core_setattr *sa)
+{
+	struct parent p;
+	int r, fd;
+
+	if ((r = parent_of(c, path, &p)) < 0)
+		return r;
+	if (r == 0) {
+		r = core_setattr_name(c, cr, p.dirfd, p.last, sa);
+		core_unlend(c, p.dirfd);
+		if (r != CORE_SETATTR_NODE)
+			return r;
+	}
+	if ((r = core_resolve(c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_setattr(c, cr, fd, sa);
 	core_close(fd);
 	return r;
 }

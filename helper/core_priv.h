@@ -25,6 +25,7 @@ struct core {
 	int no_getversion;	/* set once FS_IOC_GETVERSION is unsupported */
 	bool gen_handles;	/* root fs: ext2/3/4 or xfs, see core_proxyext.c */
 	bool has_xattrat;	/* the kernel has getxattrat & co (6.13) */
+	bool has_fchmodat2;	/* ... and fchmodat2 (6.6) */
 	struct policy_qidmap *qmap;
 };
 
@@ -87,6 +88,14 @@ int core_fill_attr_fd(struct core *c, int nodefd, int fd,
 int core_beneath(struct core *c, int nodefd);
 int core_check_name(struct core *c, const char *name, int flags);
 void core_close(int fd);
+
+/* core_setattr.c: the path form's half of T_CHMOD/T_CHOWN/T_UTIME, on
+ * the last name beneath a resolved parent; CORE_SETATTR_NODE when the
+ * request needs the node form. */
+#define CORE_SETATTR_NODE	1
+bool core_probe_fchmodat2(struct core *c);
+int core_setattr_name(struct core *c, const struct core_cred *cr,
+    int dirfd, const char *name, const struct core_setattr *sa);
 
 /* core_xattr.c */
 bool core_probe_xattrat(struct core *c);

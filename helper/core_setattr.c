@@ -7,6 +7,7 @@
  * size. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "helper/core_priv.h"
@@ -192,6 +193,71 @@ static bool
 valid_ts(const struct timespec *ts)
 {
 	return ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
+}
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2	452	/* Linux 6.6; not in Debian 12's headers */
+#endif
+
+/* fchmodat2 refuses AT_SYMLINK_NOFOLLOW on a symlink with EOPNOTSUPP, as
+ * pass_chmod does.  Asked once, at export open, with a name that cannot
+ * exist: a kernel that has the call says ENOENT and changes nothing. */
+bool
+core_probe_fchmodat2(struct core *c)
+{
+	return syscall(SYS_fchmodat2, c->rootfd, "", 0,
+	    AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
+}
+
+/* The proxy's T_CHMOD, T_CHOWN and T_UTIME each change one thing: the
+ * mode, the owner or the times.  Each is one call on the name, never
+ * following it, where pass_chmod/pass_chown/do_utimes act on a node:
+ * fchmodat2, fchownat and utimensat with AT_SYMLINK_NOFOLLOW reach the
+ * same inode as the node's magic link and ask the kernel the same
+ * questions of it.  Anything else - a mapped model, an identity switch,
+ * a size or ctime change, two kinds at once, a readonly export (so that
+ * a missing name still says ENOENT first), chmod without fchmodat2 -
+ * is CORE_SETATTR_NODE: the caller resolves a node and calls
+ * core_setattr. */
+int
+core_setattr_name(struct core *c, const struct core_cred *cr, int dirfd,
+    const char *name, const struct core_setattr *sa)
+{
+	struct policy_setattr_plan p;
+	struct timespec ts[2];
+	bool times;
+	int kinds;
+
+	if (CORE_IS_MAPPED(c) || c->opts.readonly || cred_may_switch(c, cr) ||
+	    policy_setattr_plan(sa->valid, sa->uid, sa->gid, &p) < 0 ||
+	    p.truncate || p.touch_ctime ||
+	    (p.atime == POLICY_TIME_SET && !valid_ts(&sa->atime)) ||
+	    (p.mtime == POLICY_TIME_SET && !valid_ts(&sa->mtime)))
+		return CORE_SETATTR_NODE;
+	times = p.atime != POLICY_TIME_OMIT || p.mtime != POLICY_TIME_OMIT;
+	kinds = (int)p.chmod + (int)p.chown + (int)times;
+	if (kinds != 1 || (p.chmod && !c->has_fchmodat2))
+		return CORE_SETATTR_NODE;
+	if (p.chmod)
+		return syscall(SYS_fchmodat2, dirfd, name, sa->mode & 07777,
+		    AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
+	if (p.chown) {
+		if (fchownat(dirfd, name, p.uid, p.gid,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			return 0;
+		/* As pass_chown: none may not own files for others. */
+		return c->opts.model == POLICY_NONE && errno != ENOENT &&
+		    errno != ENOTDIR ? 0 : -errno;
+	}
+	ts[0].tv_sec = ts[1].tv_sec = 0;
+	ts[0].tv_nsec = p.atime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
+	ts[1].tv_nsec = p.mtime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
+	if (p.atime == POLICY_TIME_SET)
+		ts[0] = sa->atime;
+	if (p.mtime == POLICY_TIME_SET)
+		ts[1] = sa->mtime;
+	return utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) == 0 ? 0 :
+	    -errno;
 }
 
 int

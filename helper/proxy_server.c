@@ -303,12 +303,9 @@ static int
 setattr_path(struct proxy_srv *s, const char *path,
     const struct core_setattr *sa)
 {
-	int node, r;
-
-	r = resolve(s, path, &node);
-	if (r == 0)
-		r = core_setattr(s->c, AS_SERVER, node, sa);
-	return r;
+	if (no_path(path))
+		return -ENOENT;
+	return core_setattr_path(s->c, AS_SERVER, path, sa);
 }
 
 static int

@@ -280,6 +280,7 @@ static const int helper_syscalls[] = {
 	SCMP_SYS(listxattr), SCMP_SYS(removexattr), SCMP_SYS(lgetxattr),
 	SCMP_SYS(lsetxattr), SCMP_SYS(llistxattr), SCMP_SYS(lremovexattr),
 	463, 464, 465, 466,	/* {set,get,list,remove}xattrat, Linux 6.13 */
+	452,			/* fchmodat2, Linux 6.6 */
 	/* per-thread credentials (cred.c); never setuid/setresuid */
 	SCMP_SYS(setfsuid), SCMP_SYS(setfsgid), SCMP_SYS(setgroups),
 	SCMP_SYS(getgroups), SCMP_SYS(getuid), SCMP_SYS(geteuid),

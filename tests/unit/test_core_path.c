@@ -1,5 +1,6 @@
 /* test_core_path.c - the path forms (core_lstat_path, core_readlink_path,
- * core_getxattr_path, core_statfs_path, core_open_path) against what they
+ * core_getxattr_path, core_statfs_path, core_open_path, core_setattr_path)
+ * against what they
  * stand for: core_resolve followed by the node operation.  Every path of a table
  * of ordinary, odd and hostile ones must give the same result (errno and
  * answer) either way, in every model, without leaking a descriptor or
@@ -7,7 +8,9 @@
  * (core_open_path must take the node form) and, in a private mount
  * namespace, on a nodev bind mount of it (core_open_path opens by name),
  * with a race that swaps a device node and a FIFO in and out under a
- * name being opened.  Real syscalls on a temporary export; root. */
+ * name being opened, and one that swaps a symlink to a file outside the
+ * export in and out under a name being chmod/chown/utime'd.  Real
+ * syscalls on a temporary export; root. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -215,6 +218,122 @@ check_open(struct fx *f, const char *m, const char *path)
 	}
 }
 
+static int
+node_setattr(struct fx *f, const char *path, const struct core_setattr *sa)
+{
+	int r, fd;
+
+	if ((r = core_resolve(f->c, path, false, &fd, NULL)) < 0)
+		return r;
+	r = core_setattr(f->c, NULL, fd, sa);
+	close(fd);
+	return r;
+}
+
+/* What a setattr changed, read back through the node form. */
+static bool
+shows(struct fx *f, const char *path, const struct core_setattr *sa,
+    uint64_t ino)
+{
+	struct core_attr a;
+
+	if (node_lstat(f, path, &a) != 0 || a.ino != ino)
+		return false;
+	if ((sa->valid & CORE_SETATTR_MODE) &&
+	    (a.mode & 07777) != (sa->mode & 07777))
+		return false;
+	if ((sa->valid & CORE_SETATTR_UID) && a.uid != sa->uid)
+		return false;
+	if ((sa->valid & CORE_SETATTR_GID) && a.gid != sa->gid)
+		return false;
+	if ((sa->valid & CORE_SETATTR_MTIME_SET) &&
+	    (a.mtime.tv_sec != sa->mtime.tv_sec ||
+	    a.mtime.tv_nsec != sa->mtime.tv_nsec))
+		return false;
+	if ((sa->valid & CORE_SETATTR_ATIME_SET) &&
+	    (a.atime.tv_sec != sa->atime.tv_sec ||
+	    a.atime.tv_nsec != sa->atime.tv_nsec))
+		return false;
+	return true;
+}
+
+/* Each of the proxy's one-kind setattrs (and a mixed one, which must take
+ * the node form) by path and by node, with two different values so that
+ * each is seen to land on the same object; then the object is put back. */
+static void
+check_setattr(struct fx *f, const char *m, const char *path)
+{
+	static const struct core_setattr one[][2] = {
+		{ { .valid = CORE_SETATTR_MODE, .mode = 0640 },
+		  { .valid = CORE_SETATTR_MODE, .mode = 0604 } },
+		{ { .valid = CORE_SETATTR_UID | CORE_SETATTR_GID, .uid = 1234,
+		    .gid = 2345 },
+		  { .valid = CORE_SETATTR_UID | CORE_SETATTR_GID, .uid = 3456,
+		    .gid = 4567 } },
+		{ { .valid = CORE_SETATTR_GID, .gid = 77 },
+		  { .valid = CORE_SETATTR_GID, .gid = 78 } },
+		{ { .valid = CORE_SETATTR_ATIME | CORE_SETATTR_MTIME |
+		    CORE_SETATTR_ATIME_SET | CORE_SETATTR_MTIME_SET,
+		    .atime = { 1000, 5 }, .mtime = { 2000, 6 } },
+		  { .valid = CORE_SETATTR_ATIME | CORE_SETATTR_MTIME |
+		    CORE_SETATTR_ATIME_SET | CORE_SETATTR_MTIME_SET,
+		    .atime = { 3000, 7 }, .mtime = { 4000, 8 } } },
+		{ { .valid = CORE_SETATTR_MTIME | CORE_SETATTR_MTIME_SET,
+		    .mtime = { 5000, 9 } },
+		  { .valid = CORE_SETATTR_MTIME | CORE_SETATTR_MTIME_SET,
+		    .mtime = { 6000, 10 } } },
+		{ { .valid = CORE_SETATTR_ATIME | CORE_SETATTR_MTIME },
+		  { .valid = CORE_SETATTR_ATIME | CORE_SETATTR_MTIME } },
+		{ { .valid = CORE_SETATTR_MODE | CORE_SETATTR_UID, .mode = 0600,
+		    .uid = 99 },
+		  { .valid = CORE_SETATTR_MODE | CORE_SETATTR_UID, .mode = 0606,
+		    .uid = 98 } },
+		{ { .valid = CORE_SETATTR_MTIME | CORE_SETATTR_MTIME_SET,
+		    .mtime = { 1, 1000000000 } },
+		  { .valid = CORE_SETATTR_MTIME | CORE_SETATTR_MTIME_SET,
+		    .mtime = { 1, -1 } } },
+	};
+	struct core_setattr back;
+	enum policy_model model;
+	struct core_attr o;
+	size_t i;
+	int r1, r2, ro;
+
+	ro = node_lstat(f, path, &o);
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		r1 = core_setattr_path(f->c, NULL, path, &one[i][0]);
+		ok(r1 < 0 || shows(f, path, &one[i][0], o.ino),
+		    "%s: setattr %#x \"%.20s\" by path lands (%d)", m,
+		    one[i][0].valid, path, r1);
+		r2 = node_setattr(f, path, &one[i][1]);
+		ok(r1 == r2 && (r2 < 0 || shows(f, path, &one[i][1], o.ino)),
+		    "%s: setattr %#x \"%.20s\" as the node form (%d, %d)", m,
+		    one[i][0].valid, path, r1, r2);
+	}
+	if (ro != 0)
+		return;
+	/* Back as it was: other checks read this tree. */
+	back.valid = CORE_SETATTR_UID | CORE_SETATTR_GID | CORE_SETATTR_ATIME |
+	    CORE_SETATTR_MTIME | CORE_SETATTR_ATIME_SET |
+	    CORE_SETATTR_MTIME_SET;
+	back.uid = o.uid;
+	back.gid = o.gid;
+	back.atime = o.atime;
+	back.mtime = o.mtime;
+	if (!S_ISLNK(o.mode))
+		back.valid |= CORE_SETATTR_MODE;
+	/* The mapped models keep no record on a symlink or special file
+	 * (the node form fails there as well): only its times go back. */
+	model = core_options(f->c)->model;
+	if ((model == POLICY_MAPPED_XATTR || model == POLICY_MAPPED_FILE) &&
+	    !S_ISREG(o.mode) && !S_ISDIR(o.mode))
+		back.valid &= ~(CORE_SETATTR_MODE | CORE_SETATTR_UID |
+		    CORE_SETATTR_GID);
+	back.mode = o.mode & 07777;
+	is_int(node_setattr(f, path, &back), 0, "%s: \"%.20s\" put back", m,
+	    path);
+}
+
 static void
 check_path(struct fx *f, const char *m, const char *path)
 {
@@ -382,6 +501,70 @@ check_race(struct fx *f)
 	ok(good > 0 && refused > 0, "race: both outcomes happened");
 }
 
+/* Exchange the regular file "victim3" with a symlink to the marker
+ * outside the export, over and over. */
+static void *
+swap_link_loop(void *arg)
+{
+	struct swapper *w = arg;
+	char v[256], l[256];
+
+	fx_path(w->f, "victim3", v, sizeof(v));
+	fx_path(w->f, "tolink", l, sizeof(l));
+	while (!atomic_load(&w->stop))
+		if (renameat2(AT_FDCWD, v, AT_FDCWD, l, RENAME_EXCHANGE) == 0)
+			w->swaps++;
+	return NULL;
+}
+
+/* chmod, chown and utime by name while the name flips between a file
+ * and a symlink out of the export: the link is never followed (chmod of
+ * it is refused, chown and utime change the link itself), so the marker
+ * keeps its mode, owner and times; fx_marker_intact checks them after. */
+static void
+check_setattr_race(struct fx *f, const char *m)
+{
+	static const struct core_setattr sa[] = {
+		{ .valid = CORE_SETATTR_MODE, .mode = 0777 },
+		{ .valid = CORE_SETATTR_UID | CORE_SETATTR_GID, .uid = 4242,
+		  .gid = 4242 },
+		{ .valid = CORE_SETATTR_ATIME | CORE_SETATTR_MTIME |
+		  CORE_SETATTR_ATIME_SET | CORE_SETATTR_MTIME_SET,
+		  .atime = { 42, 0 }, .mtime = { 42, 0 } },
+	};
+	struct swapper w = { .f = f };
+	char p[256];
+	pthread_t t;
+	long done = 0, refused = 0, bad = 0, i;
+	time_t end = time(NULL) + 5;
+	int r;
+
+	fx_path(f, "victim3", p, sizeof(p));
+	close(open(p, O_WRONLY | O_CREAT, 0600));
+	fx_path(f, "tolink", p, sizeof(p));
+	symlink(f->marker, p);
+	pthread_create(&t, NULL, swap_link_loop, &w);
+	for (i = 0; i < 100000 && (i < 3000 || time(NULL) < end); i++) {
+		r = core_setattr_path(f->c, NULL, "victim3", &sa[i % 3]);
+		if (r == 0)
+			done++;
+		else if (r == -EOPNOTSUPP && i % 3 == 0)
+			refused++;
+		else
+			bad++;
+	}
+	atomic_store(&w.stop, true);
+	pthread_join(t, NULL);
+	tap_diag("setattr race: %ld requests, %ld done, %ld chmods of the "
+	    "link refused, %ld swaps", i, done, refused, w.swaps);
+	ok(bad == 0, "%s: setattr race: every request done or refused as on "
+	    "a symlink (%ld other)", m, bad);
+	ok(done > 0 && refused > 0, "%s: setattr race: both outcomes "
+	    "happened", m);
+	ok(fx_marker_intact(f), "%s: setattr race: the marker outside is "
+	    "untouched", m);
+}
+
 /* O_TRUNC by name truncates; a readonly export refuses writing. */
 static void
 check_flags(struct fx *f, const char *m)
@@ -444,10 +627,14 @@ run_model(enum policy_model model, const char *m, bool nodev)
 	for (i = 0; i < NPATHS; i++)
 		check_path(&f, m, paths[i]);
 	check_host(&f, m);
+	for (i = 0; i < NPATHS; i++)
+		check_setattr(&f, m, paths[i]);
 	if (nodev && model == POLICY_PASSTHROUGH) {
 		check_flags(&f, m);
 		check_race(&f);
 	}
+	if (model == POLICY_PASSTHROUGH)
+		check_setattr_race(&f, m);
 	is_int(count_fds(), before, "%s: no descriptor left open", m);
 	ok(fx_marker_intact(&f), "%s: outside untouched", m);
 	if (nodev)
