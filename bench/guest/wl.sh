@@ -2,12 +2,13 @@
 # mounted share (tests/guest/run.sh --workload-file):  sh wl.sh all [N]
 #
 # Prints "# bench KEY VALUE" lines and "ok - ..." / "not ok - ..." checks.
-# Times come from /proc/uptime (10 ms resolution); page caches are dropped
+# Times come from the guest's monotonic clock to the microsecond (gtool now;
+# /proc/uptime ticks in 10 ms); page caches are dropped
 # before each read phase.  Only busybox applets, the static gtool of the
 # initramfs and gbench/randread (a static C reader the host put in the
 # share; fio is not available statically in Debian) run here.
-up() { cut -d' ' -f1 /proc/uptime; }
-el() { awk -v a="$1" -v b="$2" 'BEGIN { d = b - a; if (d < 0.01) d = 0.01; printf "%.2f", d }'; }
+up() { gtool now; }
+el() { awk -v a="$1" -v b="$2" 'BEGIN { d = b - a; if (d < 0.000001) d = 0.000001; printf "%.6f", d }'; }
 drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 say() { echo "# bench $1 $2"; }
 chk() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; st=1; fi; }
@@ -53,7 +54,7 @@ if [ -f gbench/tree.tar ]; then
 	mkdir bw/tar; a=$(up)
 	tar xf gbench/tree.tar -C bw/tar; r=$?; sync; b=$(up)
 	chk $r "tar extract"
-	say tar_x_secs "$(el "$a" "$b")"
+	say tar_x_secs "$(el "$a" "$b" | sed 's/...$//')"
 fi
 rm -rf bw
 exit $st
