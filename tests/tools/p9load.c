@@ -12,7 +12,9 @@
  *   create    Tlcreate in dir PATH, 4 KiB Twrite, Tclunk, Tunlinkat
  *             (Twalk + Tremove when the server lacks Tunlinkat, as diod)
  *   readdir   Tlopen dir PATH, Treaddir to the end, Tclunk (one op)
- *   read      sequential msize reads of file PATH, wrapping at EOF
+ *   read      sequential msize reads of file PATH, wrapping at EOF;
+ *             with -q N, N reads in flight on the connection (a
+ *             client's read-ahead), each reply answered by the next read
  *   write     sequential msize writes to a new file in dir PATH,
  *             wrapping after -z bytes; the file is removed at the end
  *   fids      one thread walks -N clones of the root fid and keeps them
@@ -57,6 +59,7 @@ struct opts {
 	bool shared;
 	uint32_t nfids;
 	uint64_t wrap;
+	int depth;		/* -q: reads in flight per connection */
 };
 
 struct slot {			/* a reply waiting for its thread (-S) */
@@ -88,6 +91,7 @@ struct worker {
 	uint32_t fidbase;
 	uint64_t ops, bytes, rpcs, errors, entries;
 	uint64_t off, start;		/* read/write position, read start */
+	uint64_t size;			/* read: the file's size */
 	uint64_t cookie;		/* last Treaddir offset seen */
 	bool no_unlinkat;
 	char err[160];
@@ -602,6 +606,58 @@ op_read(struct worker *w, uint64_t n)
 	return 0;
 }
 
+/* Send a Tread of count bytes at w->off with tag, then move w->off on
+ * (back to the start of the file past its end). */
+static int
+send_read(struct worker *w, uint16_t tag, uint32_t count)
+{
+	struct p9_fcall t = { .type = P9_TREAD, .tag = tag };
+	struct iovec iov;
+	int n;
+
+	t.u.tread.fid = w->fidbase + 1;
+	t.u.tread.offset = w->off;
+	t.u.tread.count = count;
+	if ((n = p9_encode(w->tx, w->c->msize, &t)) < 0)
+		return n;
+	iov = (struct iovec){ w->tx, (size_t)n };
+	w->off += count;
+	if (w->off >= w->size)
+		w->off = 0;
+	return conn_send(w->c, &iov, 1);
+}
+
+/* -q N: N Treads (tags 0..N-1) stay in flight; each op takes one reply,
+ * in whatever order the server sends them, and sends the next read with
+ * its tag. */
+static int
+op_read_ahead(struct worker *w, uint64_t n)
+{
+	uint32_t count = w->c->msize - P9_IOHDRSZ;
+	struct p9_fcall r;
+	int e;
+
+	if (n == 0) {
+		w->off = w->start;
+		for (int i = 0; i < w->o->depth; i++)
+			if ((e = send_read(w, (uint16_t)i, count)) < 0)
+				return e;
+	}
+	if ((e = read_msg(w->c->fd, w->rx, w->c->msize)) < 0)
+		return e;
+	w->rpcs++;
+	if ((e = p9_decode(w->rx, (size_t)e, &r)) < 0)
+		return e;
+	if (r.type == P9_RLERROR)
+		return -(int)r.u.rlerror.ecode;
+	if (r.type != P9_RREAD || r.tag >= w->o->depth)
+		return -EPROTO;
+	if (r.u.rread.count == 0)
+		return -ENODATA;
+	w->bytes += r.u.rread.count;
+	return send_read(w, r.tag, count);
+}
+
 static int
 op_write(struct worker *w, uint64_t n)
 {
@@ -643,6 +699,7 @@ setup(struct worker *w)
 		    (e = p_lopen(w, work, O_RDONLY)) < 0)
 			return e;
 		/* Threads start spread over the file. */
+		w->size = size;
 		w->start = size / (uint64_t)o->threads * (uint64_t)w->id;
 		w->start &= ~(uint64_t)4095;
 		return 0;
@@ -674,14 +731,16 @@ teardown(struct worker *w)
 typedef int (*op_fn)(struct worker *, uint64_t);
 
 static op_fn
-op_for(enum mode m)
+op_for(const struct opts *o)
 {
+	enum mode m = o->mode;
+
 	switch (m) {
 	case M_GETATTR: return op_getattr;
 	case M_WALKSTAT: return op_walkstat;
 	case M_CREATE: return op_create;
 	case M_READDIR: return op_readdir;
-	case M_READ: return op_read;
+	case M_READ: return o->depth > 1 ? op_read_ahead : op_read;
 	case M_WRITE: return op_write;
 	case M_FIDS: case M_IDLE: return NULL;
 	default: return NULL;
@@ -700,7 +759,7 @@ fail(struct worker *w, const char *what, int e)
 static void
 run_ops(struct worker *w)
 {
-	op_fn fn = op_for(w->o->mode);
+	op_fn fn = op_for(w->o);
 	uint64_t n;
 	int e;
 
@@ -794,7 +853,7 @@ usage(void)
 	fprintf(stderr, "usage: p9load -s ADDR [-a ANAME] [-m MSIZE] "
 	    "[-n THREADS] [-d SECS | -o OPS]\n"
 	    "       [-w getattr|walkstat|create|readdir|read|write|fids|idle]"
-	    " [-f PATH] [-S] [-N FIDS] [-z BYTES]\n");
+	    " [-f PATH] [-S] [-N FIDS] [-z BYTES] [-q DEPTH]\n");
 	exit(2);
 }
 
@@ -805,8 +864,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .aname = "", .msize = 65536, .threads = 1,
 	    .secs = 5, .mode = M_WALKSTAT, .nfids = 100000,
-	    .wrap = 256ull << 20 };
-	while ((c = getopt(argc, argv, "s:a:m:n:d:o:w:f:SN:z:")) != -1) {
+	    .wrap = 256ull << 20, .depth = 1 };
+	while ((c = getopt(argc, argv, "s:a:m:n:d:o:w:f:SN:z:q:")) != -1) {
 		switch (c) {
 		case 's': o->addr = optarg; break;
 		case 'a': o->aname = optarg; break;
@@ -819,11 +878,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'S': o->shared = true; break;
 		case 'N': o->nfids = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'z': o->wrap = strtoull(optarg, NULL, 0); break;
+		case 'q': o->depth = atoi(optarg); break;
 		default: usage();
 		}
 	}
 	if (o->addr == NULL || o->threads < 1 || o->threads > MAXTHREADS ||
-	    o->msize < P9_MSIZE_MIN || o->msize > P9_MSIZE_MAX)
+	    o->msize < P9_MSIZE_MIN || o->msize > P9_MSIZE_MAX ||
+	    o->depth < 1 || o->depth > 64 ||
+	    (o->depth > 1 && (o->mode != M_READ || o->shared)))
 		usage();
 	if (o->mode == M_FIDS)
 		o->threads = 1;
