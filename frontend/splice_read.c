@@ -15,11 +15,18 @@
  * must be completed or the connection broken, as conn_write does: a
  * short frame would desynchronise every later reply.
  *
- * A read at an offset that is not page aligned spans one page more than
- * its size, and pipe-max-size (1 MiB unless raised, and an unprivileged
- * process may not exceed it) gives no slot for that page at msize 1 MiB:
- * the few bytes the pipe has no room for are read with pread and written
- * after the pipe's contents. */
+ * A read at an offset that is not page aligned would span one page more
+ * than its size, and pipe-max-size (1 MiB unless raised, and an
+ * unprivileged process may not exceed it) gives no slot for that page at
+ * msize 1 MiB (a Linux client reads msize - 24 bytes at a time, so every
+ * offset after the first is unaligned).  So the bytes up to the next page
+ * boundary are read with pread and go out with the header in one send,
+ * and the pipe takes the rest from a page boundary: five system calls per
+ * Rread (recv, pread, splice in, send, splice out) where splicing from
+ * the odd offset took seven (a second splice in found the pipe full, and
+ * the last few bytes needed a pread and a write of their own).  Only a
+ * pipe that could not be grown still leaves a tail, read with pread and
+ * written after the pipe's contents. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -110,16 +117,17 @@ pipe_ready(struct spipe *p, size_t need)
 /* What the emitter sends under the connection's write lock. */
 struct spliced {
 	struct spipe *p;
-	uint8_t hdr[RREAD_HDRSZ];
+	const uint8_t *front;	/* the header and the head, contiguous */
+	size_t frontlen;
 	size_t inpipe;		/* bytes still in the pipe */
 	const uint8_t *tail;	/* what the pipe had no room for */
 	size_t taillen;
 };
 
-/* The header, held back (MSG_MORE) so that TCP sends it with the data
- * rather than in a segment of its own. */
+/* The header and head, held back (MSG_MORE) so that TCP sends them with
+ * the data rather than in a segment of their own. */
 static int
-send_header(struct conn *c, const uint8_t *buf, size_t len)
+send_front(struct conn *c, const uint8_t *buf, size_t len)
 {
 	size_t put = 0;
 
@@ -160,7 +168,7 @@ emit_spliced(struct conn *c, void *arg)
 
 	if (c->broken)
 		return -EPIPE;
-	if (send_header(c, s->hdr, sizeof(s->hdr)) < 0 ||
+	if (send_front(c, s->front, s->frontlen) < 0 ||
 	    pipe_to_conn(c, s) < 0) {
 		conn_break(c);
 		return -EPIPE;
@@ -206,6 +214,28 @@ fill_pipe(struct spipe *p, int fd, size_t count, loff_t *pos, bool *full)
 	return (ssize_t)got;
 }
 
+/* pread all of len bytes at pos, or fail (a short read: end of file). */
+static bool
+pread_all(int fd, uint8_t *buf, size_t len, loff_t pos)
+{
+	ssize_t k;
+
+	do {
+		k = pread(fd, buf, len, pos);
+	} while (k < 0 && errno == EINTR);
+	return k == (ssize_t)len;
+}
+
+static size_t
+page_size(void)
+{
+	static size_t ps;
+
+	if (ps == 0)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
 /* Send the Rread of `count` bytes at `off` of fd (a regular file) by
  * splicing, and finish the request.  False: nothing was sent, the
  * caller reads the plain way. */
@@ -214,34 +244,41 @@ splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off)
 {
 	struct pipepool *pp = &o->c->srv->pipes;
 	struct spliced s = { 0 };
-	loff_t pos = (loff_t)off;
+	uint8_t *rb = o->w->rbuf;
+	size_t ps = page_size(), head = (ps - (size_t)(off % ps)) % ps;
+	loff_t pos = (loff_t)(off + head);
 	ssize_t got, k = 0;
 	bool full;
 	uint32_t n;
 
 	if (count < SPLICE_MIN || !o->c->wsock || (s.p = pipe_take(pp)) == NULL)
 		return false;
-	if (!pipe_ready(s.p, count) ||
-	    (got = fill_pipe(s.p, fd, count, &pos, &full)) <= 0) {
+	/* The head first: a file that ends within it is the plain path's
+	 * (a short read, a few bytes). */
+	if (!pipe_ready(s.p, count - head) ||
+	    (head > 0 && !pread_all(fd, rb + RREAD_HDRSZ, head, (loff_t)off)) ||
+	    (got = fill_pipe(s.p, fd, count - head, &pos, &full)) <= 0) {
 		pipe_give(pp, s.p, false);	/* empty: EOF or no splice */
 		return false;
 	}
 	s.inpipe = (size_t)got;
 	if (full) {
-		uint8_t *tail = o->w->rbuf + RREAD_HDRSZ;
+		uint8_t *tail = rb + RREAD_HDRSZ + head;
 		do {
-			k = pread(fd, tail, count - (size_t)got, pos);
+			k = pread(fd, tail, count - head - (size_t)got, pos);
 		} while (k < 0 && errno == EINTR);
 		if (k > 0) {	/* an error here: the short read stands */
 			s.tail = tail;
 			s.taillen = (size_t)k;
 		}
 	}
-	n = (uint32_t)(s.inpipe + s.taillen);
-	put_le(s.hdr, RREAD_HDRSZ + n, 4);
-	s.hdr[4] = P9_RREAD;
-	put_le(s.hdr + 5, o->r->tag, 2);
-	put_le(s.hdr + P9_HDRSZ, n, 4);
+	n = (uint32_t)(head + s.inpipe + s.taillen);
+	put_le(rb, RREAD_HDRSZ + n, 4);
+	rb[4] = P9_RREAD;
+	put_le(rb + 5, o->r->tag, 2);
+	put_le(rb + P9_HDRSZ, n, 4);
+	s.front = rb;
+	s.frontlen = RREAD_HDRSZ + head;
 	conn_finish_with(o->r, emit_spliced, &s);
 	pipe_give(pp, s.p, s.inpipe > 0);
 	return true;
