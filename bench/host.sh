@@ -92,10 +92,14 @@ t_mixes() {
 }
 
 # Sequential read at msize 1 MiB by one thread over a unix socket (only
-# servers that listen on one: vfsd).
+# servers that listen on one: vfsd): one read in flight (each waits for
+# the last), and two (a client's read-ahead: the server fills the next
+# reply while the client copies this one).
 t_unix_seqread() {
 	p9 seqread unix -n 1 -m 1048576 -d "$SECS" -w read -f big &&
 	    record seqread-1thread unix MB_s "$(kv MB_s "$P9LINE")"
+	p9 seqread-ra2 unix -n 1 -m 1048576 -d "$SECS" -w read -f big -q 2 &&
+	    record seqread-1thread-ra2 unix MB_s "$(kv MB_s "$P9LINE")"
 }
 
 # Scale: 64 connections at once, 100,000 fids on one connection, ops/s
@@ -151,6 +155,8 @@ t_dd() {
 	s=$(now_ns)
 	dd if="$EXPORT/big" of=/dev/null bs=1M 2>/dev/null
 	e=$(now_ns)
-	record seqread-1thread unix MB_s "$(echo "$BIG_MB $s $e" |
-	    awk '{printf "%.1f", $1 * 1048576 / 1e6 / (($3 - $2) / 1e9)}')"
+	v=$(echo "$BIG_MB $s $e" |
+	    awk '{printf "%.1f", $1 * 1048576 / 1e6 / (($3 - $2) / 1e9)}')
+	record seqread-1thread unix MB_s "$v"
+	record seqread-1thread-ra2 unix MB_s "$v"	# the same reference
 }

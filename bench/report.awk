@@ -129,6 +129,9 @@ END {
 	k = "seqread-1thread" SUBSEP "unix" SUBSEP "MB_s"
 	target("seq read 1 MiB unix >= 50% of dd page cache", k,
 	    "page-cache", 0.5, 0)
+	k = "seqread-1thread-ra2" SUBSEP "unix" SUBSEP "MB_s"
+	target("seq read 1 MiB unix, 2 in flight >= 50% of dd page cache", k,
+	    "page-cache", 0.5, 0)
 	k = "idle-conn-rss" SUBSEP "64@1M" SUBSEP "KiB_per_conn"
 	absolute("RSS per idle connection <= 256 KiB", k, 256, 1)
 	k = "open-fids" SUBSEP "100000" SUBSEP "held"

@@ -53,6 +53,10 @@ for row in "diodload-getattr 16 ops_s" "diodload-read 4 MB_s" \
 done
 v=$(cell seqread-1thread unix MB_s vfsd)
 num "$v"; t $? "vfsd sequential read over a unix socket measured: ${v:-none}"
+v=$(cell seqread-1thread-ra2 unix MB_s vfsd)
+num "$v"; t $? "vfsd sequential read, 2 in flight, measured: ${v:-none}"
+v=$(cell seqread-1thread-ra2 unix MB_s page-cache)
+num "$v"; t $? "page-cache reference beside it: ${v:-none}"
 v=$(cell idle-conn-rss 64@1M KiB_per_conn vfsd)
 echo "$v" | grep -Eq '^-?[0-9]+(\.[0-9]+)?$'
 t $? "vfsd idle connection RSS measured: ${v:-none}"
@@ -62,7 +66,8 @@ grep -q '^targets:' "$out/stdout"
 t $? "targets section printed"
 # The proxy helper table (vfsd's helper against QEMU's, same run) and the
 # relay table come with make bench too.
-for op in lstat open+close create+unlink readlink getxattr statfs; do
+for op in lstat open+close create+unlink readlink getxattr statfs \
+    getversion chmod chown utime; do
 	awk -v op="$op" '$1 == op && $2 + 0 > 0 && $3 + 0 > 0 && $4 ~ /x$/ \
 	    { f = 1 } END { exit !f }' "$out/table.txt"
 	t $? "proxy table row $op has both helpers' figures"
