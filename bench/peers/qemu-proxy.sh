@@ -5,7 +5,8 @@
 #   qemu-proxy.sh start STATEDIR EXPORT   prints share= (for tests/guest/run.sh)
 #   qemu-proxy.sh stop STATEDIR
 # Environment: HELPER (default /usr/lib/qemu/virtfs-proxy-helper; give
-# build/vfsd-helper for vfsd's).  QEMU connects once, then unlinks SOCK.
+# build/vfsd-helper for vfsd's), HELPER_ARGS (more options, e.g. --debug
+# for vfsd's).  QEMU connects once, then unlinks SOCK.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
@@ -15,7 +16,9 @@ start() {
 	helper=${HELPER:-/usr/lib/qemu/virtfs-proxy-helper}
 	sock=$st/proxy.sock
 	rm -f "$sock"
-	"$helper" -p "$exp" -s "$sock" -u 0 -g 0 -n >"$st/helper.log" 2>&1 &
+	# shellcheck disable=SC2086
+	"$helper" -p "$exp" -s "$sock" -u 0 -g 0 -n ${HELPER_ARGS:-} \
+	    >"$st/helper.log" 2>&1 &
 	echo $! >"$st/helper.pid"
 	wait_path "$sock" || { echo "error=$helper made no socket"; \
 	    cat "$st/helper.log" >&2; return 1; }
