@@ -12,6 +12,20 @@
 
 #include "helper/core_priv.h"
 
+/* The plan's times as utimensat takes them. */
+static void
+plan_times(const struct policy_setattr_plan *p, const struct core_setattr *sa,
+    struct timespec ts[2])
+{
+	ts[0].tv_sec = ts[1].tv_sec = 0;
+	ts[0].tv_nsec = p->atime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
+	ts[1].tv_nsec = p->mtime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
+	if (p->atime == POLICY_TIME_SET)
+		ts[0] = sa->atime;
+	if (p->mtime == POLICY_TIME_SET)
+		ts[1] = sa->mtime;
+}
+
 static int
 do_utimes(struct core *c, int nodefd, const struct policy_setattr_plan *p,
     const struct core_setattr *sa)
@@ -20,13 +34,7 @@ do_utimes(struct core *c, int nodefd, const struct policy_setattr_plan *p,
 	char name[32];
 	int dirfd;
 
-	ts[0].tv_sec = ts[1].tv_sec = 0;
-	ts[0].tv_nsec = p->atime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
-	ts[1].tv_nsec = p->mtime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
-	if (p->atime == POLICY_TIME_SET)
-		ts[0] = sa->atime;
-	if (p->mtime == POLICY_TIME_SET)
-		ts[1] = sa->mtime;
+	plan_times(p, sa, ts);
 	/* The magic link ends at the node itself, even for a symlink:
 	 * this sets the node's own times without opening it. */
 	core_proc_name(c, nodefd, name, sizeof(name), &dirfd);
@@ -249,13 +257,7 @@ core_setattr_name(struct core *c, const struct core_cred *cr, int dirfd,
 		return c->opts.model == POLICY_NONE && errno != ENOENT &&
 		    errno != ENOTDIR ? 0 : -errno;
 	}
-	ts[0].tv_sec = ts[1].tv_sec = 0;
-	ts[0].tv_nsec = p.atime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
-	ts[1].tv_nsec = p.mtime == POLICY_TIME_NOW ? UTIME_NOW : UTIME_OMIT;
-	if (p.atime == POLICY_TIME_SET)
-		ts[0] = sa->atime;
-	if (p.mtime == POLICY_TIME_SET)
-		ts[1] = sa->mtime;
+	plan_times(&p, sa, ts);
 	return utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) == 0 ? 0 :
 	    -errno;
 }
