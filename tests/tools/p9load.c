@@ -192,9 +192,13 @@ write_all(int fd, struct iovec *iov, int n)
 	return 0;
 }
 
-/* Read one whole message into buf (cap bytes); returns its length. */
+/* Read one whole message into buf (cap bytes); returns its length.
+ * With `alone` (the only reply the connection can be carrying) the first
+ * read asks for all cap bytes, so the header and what follows it come in
+ * one call; otherwise the header is read first, so that no byte of the
+ * next reply is taken. */
 static int
-read_msg(int fd, uint8_t *buf, size_t cap)
+read_msg(int fd, uint8_t *buf, size_t cap, bool alone)
 {
 	size_t have = 0, want = P9_HDRSZ;
 	uint32_t size;
@@ -202,7 +206,8 @@ read_msg(int fd, uint8_t *buf, size_t cap)
 	uint16_t tag;
 
 	while (have < want) {
-		ssize_t r = read(fd, buf + have, want - have);
+		ssize_t r = read(fd, buf + have,
+		    alone && have < P9_HDRSZ ? cap - have : want - have);
 
 		if (r == 0)
 			return -ECONNRESET;
@@ -214,7 +219,7 @@ read_msg(int fd, uint8_t *buf, size_t cap)
 		have += (size_t)r;
 		if (want == P9_HDRSZ && have >= P9_HDRSZ) {
 			p9_peek_header(buf, &size, &type, &tag);
-			if (size < P9_HDRSZ || size > cap)
+			if (size < P9_HDRSZ || size > cap || have > size)
 				return -EMSGSIZE;
 			want = size;
 		}
@@ -230,7 +235,7 @@ receiver(void *arg)
 	uint8_t *buf = malloc(c->msize);
 	int n;
 
-	while (buf != NULL && (n = read_msg(c->fd, buf, c->msize)) > 0) {
+	while (buf != NULL && (n = read_msg(c->fd, buf, c->msize, false)) > 0) {
 		uint16_t tag = (uint16_t)(buf[5] | buf[6] << 8);
 		struct slot *s;
 
@@ -274,7 +279,7 @@ conn_recv(struct conn *c, uint16_t tag, uint8_t *buf)
 	int n;
 
 	if (!c->shared)
-		return read_msg(c->fd, buf, c->msize);
+		return read_msg(c->fd, buf, c->msize, true);
 	s = &c->slots[tag];	/* s->buf is buf */
 	pthread_mutex_lock(&s->m);
 	while (!s->ready && !atomic_load(&c->dead))
@@ -643,7 +648,7 @@ op_read_ahead(struct worker *w, uint64_t n)
 			if ((e = send_read(w, (uint16_t)i, count)) < 0)
 				return e;
 	}
-	if ((e = read_msg(w->c->fd, w->rx, w->c->msize)) < 0)
+	if ((e = read_msg(w->c->fd, w->rx, w->c->msize, false)) < 0)
 		return e;
 	w->rpcs++;
 	if ((e = p9_decode(w->rx, (size_t)e, &r)) < 0)
