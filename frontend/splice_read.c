@@ -226,16 +226,6 @@ pread_all(int fd, uint8_t *buf, size_t len, loff_t pos)
 	return k == (ssize_t)len;
 }
 
-static size_t
-page_size(void)
-{
-	static size_t ps;
-
-	if (ps == 0)
-		ps = (size_t)sysconf(_SC_PAGESIZE);
-	return ps;
-}
-
 /* Send the Rread of `count` bytes at `off` of fd (a regular file) by
  * splicing, and finish the request.  False: nothing was sent, the
  * caller reads the plain way. */
@@ -245,7 +235,10 @@ splice_read(struct opctx *o, int fd, uint32_t count, uint64_t off)
 	struct pipepool *pp = &o->c->srv->pipes;
 	struct spliced s = { 0 };
 	uint8_t *rb = o->w->rbuf;
-	size_t ps = page_size(), head = (ps - (size_t)(off % ps)) % ps;
+	/* sysconf answers the page size from the auxiliary vector: no
+	 * system call, no state of ours. */
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	size_t head = (ps - (size_t)(off % ps)) % ps;
 	loff_t pos = (loff_t)(off + head);
 	ssize_t got, k = 0;
 	bool full;
