@@ -452,6 +452,9 @@ swap_loop(void *arg)
 			w->swaps++;
 		if (renameat2(AT_FDCWD, v, AT_FDCWD, p, RENAME_EXCHANGE) == 0)
 			w->swaps++;
+		/* Under valgrind one thread runs at a time: hand the turn
+		 * over, or the requests starve (minutes for a few thousand). */
+		sched_yield();
 	}
 	return NULL;
 }
@@ -477,7 +480,11 @@ check_race(struct fx *f)
 	mkfifo(p, 0666);
 	alarm(120);
 	pthread_create(&t, NULL, swap_loop, &w);
-	for (i = 0; i < 200000 && (i < 2000 || time(NULL) < end); i++) {
+	/* At least 2,000 opens and 10 s, then on until both outcomes were
+	 * seen: under valgrind one thread runs at a time and a slice can
+	 * hold many requests between two swaps. */
+	for (i = 0; i < 200000 && (i < 2000 || time(NULL) < end ||
+	    ((good == 0 || refused == 0) && time(NULL) < end + 100)); i++) {
 		r = core_open_path(f->c, NULL, "victim",
 		    (i & 1) ? O_WRONLY : O_RDONLY, &fd);
 		if (r == 0) {
@@ -512,8 +519,11 @@ swap_link_loop(void *arg)
 	fx_path(w->f, "victim3", v, sizeof(v));
 	fx_path(w->f, "tolink", l, sizeof(l));
 	while (!atomic_load(&w->stop))
+	{
 		if (renameat2(AT_FDCWD, v, AT_FDCWD, l, RENAME_EXCHANGE) == 0)
 			w->swaps++;
+		sched_yield();
+	}
 	return NULL;
 }
 
@@ -544,7 +554,11 @@ check_setattr_race(struct fx *f, const char *m)
 	fx_path(f, "tolink", p, sizeof(p));
 	symlink(f->marker, p);
 	pthread_create(&t, NULL, swap_link_loop, &w);
-	for (i = 0; i < 100000 && (i < 3000 || time(NULL) < end); i++) {
+	/* As in check_race: on past the minimum until both outcomes were
+	 * seen (under valgrind a scheduling slice can hold hundreds of
+	 * requests between two swaps). */
+	for (i = 0; i < 100000 && (i < 3000 || time(NULL) < end ||
+	    ((done == 0 || refused == 0) && time(NULL) < end + 60)); i++) {
 		r = core_setattr_path(f->c, NULL, "victim3", &sa[i % 3]);
 		if (r == 0)
 			done++;
