@@ -7,6 +7,7 @@
  * tag gone can only be answered after the reply went out, and a flushed
  * request never replies after its Rflush. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -78,12 +79,15 @@ read_next(struct conn *c, uint8_t *buf, size_t n)
 			t = back;
 		} while (t < until);
 		spin_release(&s->spinners);
+		c->spin.caught += k >= 0;
 	}
 	if (k < 0 && err != EAGAIN && err != EINTR)
 		return -err;
 	if (k < 0)
 		k = read_some(c, buf, n, false);
-	spin_learn(&c->spin, s->poll_ns, spin_now_ns() - t0);
+	t = spin_now_ns() - t0;
+	spin_learn(&c->spin, s->poll_ns, t);
+	spin_judge(&c->spin, t);
 	return k;
 }
 
@@ -581,6 +585,11 @@ conn_run(struct conn *c)
 			break;
 	if (rc < 0 && rc != -EMSGSIZE)
 		log_debug("%s: read: %s", c->peer, strerror(-rc));
+	log_debug("%s: reader: %" PRIu64 " waits for a request, %" PRIu64
+	    " caught by polling; polled in %u of %u phases (mean wait "
+	    "%u us polling, %u us blocking)", c->peer, c->spin.waits,
+	    c->spin.caught, c->spin.polled_phases, c->spin.phases,
+	    c->spin.mean[0] / 1000, c->spin.mean[1] / 1000);
 	quiesce(c, 0);
 	fidtab_clear(&c->fids);
 }

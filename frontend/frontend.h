@@ -189,6 +189,14 @@ struct req {
 struct spinwin {
 	uint32_t ns;			/* 0: block at once */
 	uint64_t off_until;		/* no polling before (spin_now_ns) */
+	/* The trial (spin_judge): phases that poll against phases that
+	 * block, judged by the client's turnaround in each. */
+	bool block;			/* this phase does not poll */
+	uint32_t count;			/* waits in this phase */
+	uint64_t sum;			/* their capped sum, ns */
+	uint32_t mean[2];		/* [block]: smoothed phase mean, 0 unknown */
+	uint32_t phases, polled_phases;	/* done, for the log */
+	uint64_t waits, caught;		/* all waits; requests a poll caught */
 };
 
 /* Readers polling for a request right now, and how many may (spin.c). */
@@ -292,6 +300,8 @@ uint64_t spin_now_ns(void);
 uint32_t spin_budget(const struct spinwin *sw, uint64_t now);
 /* Adapt a window to a wait of waited_ns for the next request. */
 void spin_learn(struct spinwin *sw, uint32_t max_ns, uint64_t waited_ns);
+/* Count a wait in the trial; at a phase's end pick how the next runs. */
+void spin_judge(struct spinwin *sw, uint64_t waited_ns);
 /* The client's last bytes came in on this CPU (TCP only; else false). */
 bool spin_client_here(int fd);
 /* The CPU was taken from a polling reader: stop polling for a while. */

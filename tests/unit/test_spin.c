@@ -1,9 +1,11 @@
 /* test_spin.c - the reader's poll window (frontend/spin.c): how it opens,
  * grows, shrinks and closes with the client's turnaround, the back-off
- * after the CPU was taken away, and how many readers may poll at once. */
+ * after the CPU was taken away, the trial that keeps polling only for a
+ * client it makes faster, and how many readers may poll at once. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "frontend/frontend.h"
 #include "tests/unit/tap.h"
@@ -13,7 +15,7 @@
 static void
 window_rules(void)
 {
-	struct spinwin sw = { 0, 0 };
+	struct spinwin sw = { 0 };
 
 	spin_learn(&sw, MAX, 2 * MAX);
 	is_int(sw.ns, 0, "a slow client leaves a closed window closed");
@@ -42,7 +44,7 @@ window_rules(void)
 static void
 backoff(void)
 {
-	struct spinwin sw = { MAX, 0 };
+	struct spinwin sw = { .ns = MAX };
 	uint64_t now = 5000000000u;
 
 	is_int(spin_budget(&sw, now), MAX, "an open window is the budget");
@@ -54,6 +56,98 @@ backoff(void)
 	    "but no polling for 99 ms");
 	is_int(spin_budget(&sw, now + 100000000u), MAX / 4,
 	    "after 100 ms the reopened window applies");
+}
+
+#define PHASE 128	/* SPIN_PHASE */
+
+/* A client that comes back poll_ns after our reply when the reader
+ * polled and block_ns when it blocked, for n phases: how many phases
+ * polled.  Every wait checks that the budget is the open window in a
+ * polling phase and 0 in a blocking one. */
+static int
+client(struct spinwin *sw, int n, uint64_t poll_ns, uint64_t block_ns,
+    int *bad)
+{
+	int polled = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool polls = !sw->block;
+
+		polled += polls;
+		for (int j = 0; j < PHASE; j++) {
+			sw->ns = MAX;
+			if (spin_budget(sw, 0) != (polls ? MAX : 0) ||
+			    sw->block != !polls)
+				(*bad)++;
+			spin_judge(sw, polls ? poll_ns : block_ns);
+		}
+	}
+	return polled;
+}
+
+static void
+trial(void)
+{
+	struct spinwin sw = { 0 };
+	int bad = 0, n;
+
+	ok(!sw.block, "a new connection polls first");
+	n = client(&sw, 1, 30000, 150000, &bad);
+	ok(n == 1 && sw.block && sw.phases == 1 && sw.mean[0] == 30000,
+	    "after %d waits it blocks, to measure that too (mean %u)", PHASE,
+	    sw.mean[0]);
+	sw.count = PHASE - 1;
+	sw.sum = (uint64_t)(PHASE - 1) * 150000;
+	spin_judge(&sw, 150000);
+	ok(!sw.block && sw.count == 0, "a phase ends after exactly %d waits",
+	    PHASE);
+
+	/* Polling halves this client's turnaround (a host client on the
+	 * other CPU): it polls but for one phase in 8. */
+	memset(&sw, 0, sizeof(sw));
+	n = client(&sw, 64, 30000, 150000, &bad);
+	ok(n >= 56 && n <= 58, "polling faster: %d of 64 phases polled", n);
+	is_int(sw.polled_phases, n, "the log's count agrees");
+
+	/* Polling slows this client down (a TCG guest behind QEMU's user
+	 * network): it blocks but for one phase in 8. */
+	memset(&sw, 0, sizeof(sw));
+	n = client(&sw, 64, 500000, 400000, &bad);
+	ok(n >= 8 && n <= 10, "polling slower: %d of 64 phases polled", n);
+
+	/* Polling must win by 1/16 to cost a CPU. */
+	memset(&sw, 0, sizeof(sw));
+	n = client(&sw, 64, 95000, 100000, &bad);
+	ok(n <= 10, "5%% faster polling is not enough: %d of 64 polled", n);
+	memset(&sw, 0, sizeof(sw));
+	n = client(&sw, 64, 90000, 100000, &bad);
+	ok(n >= 56, "10%% faster polling is: %d of 64 polled", n);
+
+	/* A client pausing far longer than any poll: both ways capped at
+	 * 1 ms, a tie, and a tie blocks. */
+	memset(&sw, 0, sizeof(sw));
+	n = client(&sw, 64, 5000000, 50000000, &bad);
+	ok(n <= 10 && sw.mean[0] == 1000000 && sw.mean[1] == 1000000,
+	    "pauses of 5 and 50 ms both count 1 ms: %d of 64 polled", n);
+
+	/* One second-long pause in a polling phase moves its mean by at
+	 * most 1 ms / 128. */
+	memset(&sw, 0, sizeof(sw));
+	for (int j = 0; j < PHASE; j++)
+		spin_judge(&sw, j == 7 ? 1000000000u : 30000);
+	is_int(sw.mean[0], 30000 + (1000000 - 30000) / PHASE,
+	    "an outlier is capped");
+
+	/* The client changes: it was slowed by polling, now it is helped;
+	 * the phases that try polling again find out. */
+	memset(&sw, 0, sizeof(sw));
+	client(&sw, 64, 500000, 400000, &bad);
+	client(&sw, 32, 30000, 150000, &bad);
+	n = client(&sw, 32, 30000, 150000, &bad);
+	ok(n >= 26, "a client polling now helps is polled for again: %d of "
+	    "the 32 phases after the first 32", n);
+	is_int(bad, 0, "budget 0 in every blocking phase, the window in "
+	    "every polling one");
 }
 
 static void
@@ -122,6 +216,7 @@ main(void)
 {
 	window_rules();
 	backoff();
+	trial();
 	claims();
 	claims_threads();
 	return tap_done();
