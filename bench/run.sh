@@ -21,6 +21,7 @@
 #   BENCH_GUEST_REPS=N  guest repetitions, round the servers (default 1)
 #   BENCH_CALLGRIND=0/1  instructions per op (default 1, 0 when quick)
 #   BENCH_OUT=DIR    where results go (default bench/results)
+#   BENCH_KEEP=1     keep the work dir (servers' logs, guest logs)
 # Output: the table on stdout; BENCH_OUT/results.csv (medians, min, max),
 # results.json, raw.csv (every repetition), errors.csv, table.txt.
 ulimit -S -c 0 2>/dev/null  # no core files from a crashing peer (soft limit: diod raises its own)
@@ -71,7 +72,11 @@ cleanup() {
 		[ -f "$here/peers/$s.sh" ] && "$here/peers/$s.sh" stop "$W/st-$s" 2>/dev/null
 	done
 	"$here/peers/vfsd.sh" stop "$W/st-vfsd-unix" 2>/dev/null
-	rm -rf "$W"
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: work dir kept: $W" >&2
+	else
+		rm -rf "$W"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -62,6 +62,7 @@ read_next(struct conn *c, uint8_t *buf, size_t n)
 	uint64_t t = t0, back;
 	ssize_t k = -1;
 	int err = EAGAIN;
+	bool caught;
 
 	if (until > t0 && !c->notsock && !spin_client_here(c->rfd) &&
 	    spin_claim(&s->spinners)) {
@@ -79,15 +80,15 @@ read_next(struct conn *c, uint8_t *buf, size_t n)
 			t = back;
 		} while (t < until);
 		spin_release(&s->spinners);
-		c->spin.caught += k >= 0;
 	}
+	caught = k >= 0;
 	if (k < 0 && err != EAGAIN && err != EINTR)
 		return -err;
 	if (k < 0)
 		k = read_some(c, buf, n, false);
 	t = spin_now_ns() - t0;
 	spin_learn(&c->spin, s->poll_ns, t);
-	spin_judge(&c->spin, t);
+	spin_judge(&c->spin, t, caught);
 	return k;
 }
 

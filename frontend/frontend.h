@@ -193,6 +193,7 @@ struct spinwin {
 	 * block, judged by the client's turnaround in each. */
 	bool block;			/* this phase does not poll */
 	uint32_t count;			/* waits in this phase */
+	uint32_t phase_caught;		/* of them caught by a poll */
 	uint64_t sum;			/* their capped sum, ns */
 	uint32_t mean[2];		/* [block]: smoothed phase mean, 0 unknown */
 	uint32_t phases, polled_phases;	/* done, for the log */
@@ -301,7 +302,7 @@ uint32_t spin_budget(const struct spinwin *sw, uint64_t now);
 /* Adapt a window to a wait of waited_ns for the next request. */
 void spin_learn(struct spinwin *sw, uint32_t max_ns, uint64_t waited_ns);
 /* Count a wait in the trial; at a phase's end pick how the next runs. */
-void spin_judge(struct spinwin *sw, uint64_t waited_ns);
+void spin_judge(struct spinwin *sw, uint64_t waited_ns, bool caught);
 /* The client's last bytes came in on this CPU (TCP only; else false). */
 bool spin_client_here(int fd);
 /* The CPU was taken from a polling reader: stop polling for a while. */

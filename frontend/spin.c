@@ -45,8 +45,11 @@
  * and blocking until both have a mean; after that every phase takes the
  * faster way, but one in SPIN_EXPLORE tries the other again, so a client
  * whose pattern changes is followed.  Polling costs a CPU, so it must
- * win by SPIN_MARGIN.  A wait is capped at SPIN_CAP_NS: longer is the
- * client's own pause, which the reader neither causes nor cures. */
+ * win by SPIN_MARGIN, and a polling phase whose polls caught fewer than
+ * one request in SPIN_EXPLORE loses outright (in that guest's run they
+ * caught none at all: its requests came 260 us apart on average).  A
+ * wait is capped at SPIN_CAP_NS: longer is the client's own pause, which
+ * the reader neither causes nor cures. */
 #include <sched.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -91,18 +94,25 @@ spin_blocking_wins(const struct spinwin *sw)
 }
 
 void
-spin_judge(struct spinwin *sw, uint64_t waited_ns)
+spin_judge(struct spinwin *sw, uint64_t waited_ns, bool caught)
 {
 	uint32_t m;
 	bool best;
 
 	sw->waits++;
+	sw->caught += caught;
+	sw->phase_caught += caught;
 	sw->sum += waited_ns < SPIN_CAP_NS ? waited_ns : SPIN_CAP_NS;
 	if (++sw->count < SPIN_PHASE)
 		return;
 	m = (uint32_t)(sw->sum / sw->count);
 	if (m == 0)
 		m = 1;			/* 0 means "not measured yet" */
+	/* Polls that caught (almost) nothing cost CPU and saved nothing;
+	 * what they cost others may not show in this client's mean (a
+	 * guest's main loop delayed on the CPU we held): a loss. */
+	if (!sw->block && sw->phase_caught * SPIN_EXPLORE < sw->count)
+		m = SPIN_CAP_NS;
 	/* A moving mean over phases: a phase moves it half way, so that
 	 * the way tried once in SPIN_EXPLORE phases follows a client that
 	 * changed within a few tries. */
@@ -110,7 +120,7 @@ spin_judge(struct spinwin *sw, uint64_t waited_ns)
 	    (uint32_t)(((uint64_t)sw->mean[sw->block] + m) / 2);
 	sw->phases++;
 	sw->polled_phases += !sw->block;
-	sw->count = 0;
+	sw->count = sw->phase_caught = 0;
 	sw->sum = 0;
 	if (sw->mean[0] == 0 || sw->mean[1] == 0) {
 		sw->block = !sw->block;	/* measure the other way first */
