@@ -459,6 +459,18 @@ swap_loop(void *arg)
 	return NULL;
 }
 
+/* Whether a race loop goes on: at least `min` requests and until `end`,
+ * then on for up to `grace` more seconds until both outcomes were seen
+ * (under valgrind one thread runs at a time and a slice can hold many
+ * requests between two swaps). */
+static bool
+race_on(long i, long min, time_t end, time_t grace, bool both)
+{
+	time_t now = time(NULL);
+
+	return i < min || now < end || (!both && now < end + grace);
+}
+
 /* Whatever is swapped in, an open by name gives a regular file or a
  * refusal, and never blocks (the alarm would end the test). */
 static void
@@ -480,11 +492,8 @@ check_race(struct fx *f)
 	mkfifo(p, 0666);
 	alarm(120);
 	pthread_create(&t, NULL, swap_loop, &w);
-	/* At least 2,000 opens and 10 s, then on until both outcomes were
-	 * seen: under valgrind one thread runs at a time and a slice can
-	 * hold many requests between two swaps. */
-	for (i = 0; i < 200000 && (i < 2000 || time(NULL) < end ||
-	    ((good == 0 || refused == 0) && time(NULL) < end + 100)); i++) {
+	for (i = 0; i < 200000 &&
+	    race_on(i, 2000, end, 100, good > 0 && refused > 0); i++) {
 		r = core_open_path(f->c, NULL, "victim",
 		    (i & 1) ? O_WRONLY : O_RDONLY, &fd);
 		if (r == 0) {
@@ -518,11 +527,10 @@ swap_link_loop(void *arg)
 
 	fx_path(w->f, "victim3", v, sizeof(v));
 	fx_path(w->f, "tolink", l, sizeof(l));
-	while (!atomic_load(&w->stop))
-	{
+	while (!atomic_load(&w->stop)) {
 		if (renameat2(AT_FDCWD, v, AT_FDCWD, l, RENAME_EXCHANGE) == 0)
 			w->swaps++;
-		sched_yield();
+		sched_yield();		/* as in swap_loop */
 	}
 	return NULL;
 }
@@ -554,11 +562,8 @@ check_setattr_race(struct fx *f, const char *m)
 	fx_path(f, "tolink", p, sizeof(p));
 	symlink(f->marker, p);
 	pthread_create(&t, NULL, swap_link_loop, &w);
-	/* As in check_race: on past the minimum until both outcomes were
-	 * seen (under valgrind a scheduling slice can hold hundreds of
-	 * requests between two swaps). */
-	for (i = 0; i < 100000 && (i < 3000 || time(NULL) < end ||
-	    ((done == 0 || refused == 0) && time(NULL) < end + 60)); i++) {
+	for (i = 0; i < 100000 &&
+	    race_on(i, 3000, end, 60, done > 0 && refused > 0); i++) {
 		r = core_setattr_path(f->c, NULL, "victim3", &sa[i % 3]);
 		if (r == 0)
 			done++;

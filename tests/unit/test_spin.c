@@ -62,8 +62,9 @@ backoff(void)
 
 /* A client that comes back poll_ns after our reply when the reader
  * polled (caught by the poll when within the window) and block_ns when
- * it blocked, for n phases: how many phases polled.  Every wait checks that the budget is the open window in a
- * polling phase and 0 in a blocking one. */
+ * it blocked, for n phases: how many phases polled.  Every wait checks
+ * that the budget is the open window in a polling phase and 0 in a
+ * blocking one. */
 static int
 client(struct spinwin *sw, int n, uint64_t poll_ns, uint64_t block_ns,
     int *bad)
